@@ -1,0 +1,172 @@
+//! `ConfigError`: what failed, where, and how to fix it. Never a secret value.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while resolving or storing a config value.
+///
+/// Every message names the key or the source, and says how to fix the problem where there is
+/// a fix. No message ever contains the value of a field: serde's messages, which can quote the
+/// offending value, are rebuilt from the field path and the expected type (see
+/// [`crate::redact`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No source holds a value for the key.
+    #[error("no value for `{key}`: tried {}. Set {env_var} to the value as JSON, or store one", .tried.join(", "))]
+    NotFound {
+        /// The config key.
+        key: String,
+        /// The name of each source tried, in order.
+        tried: Vec<String>,
+        /// The environment variable that would provide the value.
+        env_var: String,
+    },
+
+    /// A stored value does not fit the struct, typically after a field was added or renamed.
+    #[error("`{key}` from {source_name}: {message} at `{path}`")]
+    Invalid {
+        /// The config key.
+        key: String,
+        /// The source the value came from.
+        source_name: String,
+        /// The path of the failing field, `.` for the value itself.
+        path: String,
+        /// What is wrong, without the offending value.
+        message: String,
+    },
+
+    /// A value that is not a JSON object. A config value is always an object.
+    #[error("`{key}` from {source_name}: expected a JSON object, found {found}")]
+    NotAnObject {
+        /// The config key.
+        key: String,
+        /// The source the value came from.
+        source_name: String,
+        /// The JSON type that was found instead.
+        found: &'static str,
+    },
+
+    /// Text that should hold JSON or TOML does not parse.
+    #[error("{origin} does not hold valid {format}: {message} at line {line}, column {column}")]
+    Parse {
+        /// Where the text came from: a variable name, a file path, a database row.
+        origin: String,
+        /// `JSON` or `TOML`.
+        format: &'static str,
+        /// What the parser found wrong; parsers' messages here never quote the text.
+        message: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+    },
+
+    /// An environment variable whose value is not UTF-8.
+    #[error("{var} is not valid UTF-8; it must hold the value as JSON")]
+    EnvNotUnicode {
+        /// The variable's name.
+        var: String,
+    },
+
+    /// A `.env` line that defines a `HARMONY_CONFIG_*` variable does not parse.
+    #[error("{}:{line}: cannot parse this line; expected `HARMONY_CONFIG_KEY='{{...json...}}'`", .path.display())]
+    DotEnv {
+        /// The `.env` file.
+        path: PathBuf,
+        /// 1-based line number, 0 when it could not be located.
+        line: usize,
+    },
+
+    /// A key that cannot be stored safely.
+    #[error("invalid config key {key:?}: {reason}")]
+    InvalidKey {
+        /// The key as given.
+        key: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+
+    /// A write to a source that only reads.
+    #[error("{source_name} is read-only")]
+    ReadOnly {
+        /// The source's name.
+        source_name: String,
+    },
+
+    /// `init` after a manager was already in place.
+    #[error(
+        "a config manager is already in place: call `harmony_config::init` once, before any `get` or `set`"
+    )]
+    AlreadyInitialized,
+
+    /// A file-system operation failed.
+    #[error("could not {action} {}: {source}", .path.display())]
+    Io {
+        /// What was being done, e.g. "create the directory".
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+
+    /// The SQLite database failed.
+    #[error("SQLite database {}: could not {action}: {source}{hint}", .path.display())]
+    Database {
+        /// What was being done, e.g. "read `AppConfig`".
+        action: String,
+        /// The database file.
+        path: PathBuf,
+        /// The underlying error.
+        source: sqlx::Error,
+        /// A hint on how to fix it, starting with ". ", or empty.
+        hint: &'static str,
+    },
+
+    /// A value that could not be turned into JSON or TOML.
+    #[error("`{key}` could not be serialized: {message}")]
+    Serialize {
+        /// The config key.
+        key: String,
+        /// What went wrong, without the value.
+        message: String,
+    },
+
+    /// Every persisting source refused the write. Nothing was stored.
+    #[error("could not store `{key}`: {}", .attempts.join("; "))]
+    NotPersisted {
+        /// The config key.
+        key: String,
+        /// One line per source tried: its name and its error.
+        attempts: Vec<String>,
+    },
+
+    /// The chain has no source that persists values.
+    #[error(
+        "could not store `{key}`: no source in the chain persists values (the environment is read-only); add a SqliteSource or LocalFileSource"
+    )]
+    NoPersistentSource {
+        /// The config key.
+        key: String,
+    },
+
+    /// No home directory, so no default database path.
+    #[error(
+        "could not find a data directory for the default database: set HARMONY_CONFIG_DB to a file path, or HOME"
+    )]
+    NoDataDir,
+}
+
+impl ConfigError {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The process-wide manager behind `harmony_config::get` and `harmony_config::set`.
+
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+use crate::{Config, ConfigError, ConfigManager, EnvSource, SqliteSource};
+
+static MANAGER: OnceCell<ConfigManager> = OnceCell::const_new();
+
+/// Installs `manager` as the process-wide manager used by [`get`] and [`set`].
+///
+/// # Errors
+///
+/// [`ConfigError::AlreadyInitialized`] when a manager is already in place, including the
+/// default chain built by an earlier [`get`] or [`set`].
+pub fn init(manager: ConfigManager) -> Result<(), ConfigError> {
+    MANAGER
+        .set(manager)
+        .map_err(|_| ConfigError::AlreadyInitialized)
+}
+
+/// Resolves `T` through the process-wide manager; see [`ConfigManager::get`].
+///
+/// Without [`init`], the default chain is built on first use: the environment, then the
+/// default SQLite database.
+///
+/// # Errors
+///
+/// As [`ConfigManager::get`], or when the default chain cannot be built.
+pub async fn get<T: Config>() -> Result<T, ConfigError> {
+    manager().await?.get().await
+}
+
+/// Stores `value` through the process-wide manager; see [`ConfigManager::set`].
+///
+/// # Errors
+///
+/// As [`ConfigManager::set`], or when the default chain cannot be built.
+pub async fn set<T: Config>(value: &T) -> Result<(), ConfigError> {
+    manager().await?.set(value).await
+}
+
+/// The chain used without [`init`]: [`EnvSource`], then [`SqliteSource::default`].
+///
+/// # Errors
+///
+/// When the default database cannot be opened.
+pub async fn default_manager() -> Result<ConfigManager, ConfigError> {
+    let sqlite = SqliteSource::default().await?;
+    Ok(ConfigManager::new(vec![
+        Arc::new(EnvSource),
+        Arc::new(sqlite),
+    ]))
+}
+
+async fn manager() -> Result<&'static ConfigManager, ConfigError> {
+    MANAGER.get_or_try_init(default_manager).await
+}

@@ -1,0 +1,92 @@
+//! Typed, zero-setup configuration and secrets.
+//!
+//! Declare a config as a plain struct, and read it from wherever it is: an environment
+//! variable, a local SQLite database that needs no setup, or a team store.
+//!
+//! # Quick start
+//!
+//! Add the dependencies:
+//!
+//! ```toml
+//! [dependencies]
+//! harmony_config = "0.1"
+//! schemars = "1"
+//! serde = { version = "1", features = ["derive"] }
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! Derive [`Config`] next to serde and schemars, then read and write the value:
+//!
+//! ```no_run
+//! use harmony_config::Config;
+//! use serde::{Deserialize, Serialize};
+//!
+//! /// Connection to the team's switch.
+//! #[derive(Config, Serialize, Deserialize, schemars::JsonSchema)]
+//! #[config(key = "myproj.SwitchAuth")]
+//! struct SwitchAuth {
+//!     host: String,
+//!     user: String,
+//!     #[config(secret)]
+//!     password: String,
+//! }
+//!
+//! # async fn run() -> Result<(), harmony_config::ConfigError> {
+//! harmony_config::set(&SwitchAuth { host: "10.0.0.1".into(), user: "admin".into(), password: "…".into() }).await?;
+//! let auth: SwitchAuth = harmony_config::get().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Resolution
+//!
+//! Without [`init`], values resolve through [`EnvSource`] (`HARMONY_CONFIG_{KEY}` holding the
+//! value as JSON), then [`SqliteSource`] at `~/.local/share/harmony/config/config.db`
+//! (`HARMONY_CONFIG_DB` overrides the path). `set` writes to the first source that persists.
+//!
+//! # Attributes of `#[derive(Config)]`
+//!
+//! - `#[config(key = "...")]` on the struct: the store key, by default the struct's name. Keys
+//!   are global in a user's store, so shared names take a prefix. Allowed: `[A-Za-z0-9_.-]`.
+//! - `#[config(secret)]` on a field: the field, and its whole subtree when it is a struct, never
+//!   appears in this crate's errors or logs. For fields whose `Debug` you do not control,
+//!   wrap the type in [`Secret`].
+
+mod config;
+mod error;
+mod fs;
+mod global;
+mod manager;
+pub mod redact;
+mod secret;
+mod source;
+
+pub use config::{Config, env_var_name};
+pub use error::ConfigError;
+pub use global::{default_manager, get, init, set};
+pub use manager::ConfigManager;
+pub use secret::Secret;
+pub use source::{ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SqliteSource};
+
+/// Derives [`Config`]; see the crate documentation for its attributes.
+pub use harmony_config_derive::Config;
+
+/// Re-exported for implementors of [`ConfigSource`].
+pub use async_trait::async_trait;
+
+/// The JSON Schema keyword that marks a secret field, next to `writeOnly: true`.
+pub const SECRET_SCHEMA_KEYWORD: &str = "x-harmony-secret";
+
+/// Runs blocking file work off the async executor.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ConfigError> + Send + 'static,
+) -> Result<T, ConfigError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(error) => Err(ConfigError::io(
+            "finish file work, as the runtime is shutting down",
+            "",
+            std::io::Error::other(error),
+        )),
+    }
+}

@@ -1,0 +1,150 @@
+//! `LocalFileSource`: one file per key in a directory, JSON or hand-edited TOML.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use super::{ConfigSource, parse_json};
+use crate::config::validate_key;
+use crate::{ConfigError, blocking};
+
+/// Reads and writes `{dir}/{KEY}.json`, or `{dir}/{KEY}.toml` when that file exists.
+///
+/// `set` keeps the format already on disk and writes JSON otherwise. Writes are atomic: a
+/// temporary file in the same directory, then a rename. Files are created with mode 0600 and
+/// the directory with mode 0700.
+#[derive(Clone, Debug)]
+pub struct LocalFileSource {
+    dir: PathBuf,
+}
+
+impl LocalFileSource {
+    /// A source over the files in `dir`. Nothing is touched until the first `get` or `set`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The directory holding the files.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn paths(&self, key: &str) -> Result<(PathBuf, PathBuf), ConfigError> {
+        validate_key(key)?;
+        Ok((
+            self.dir.join(format!("{key}.toml")),
+            self.dir.join(format!("{key}.json")),
+        ))
+    }
+}
+
+#[async_trait]
+impl ConfigSource for LocalFileSource {
+    async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError> {
+        let (toml_path, json_path) = self.paths(key)?;
+        blocking(move || {
+            if let Some(text) = read_if_exists(&toml_path)? {
+                return parse_toml(&text, &toml_path).map(Some);
+            }
+            match read_if_exists(&json_path)? {
+                Some(text) => parse_json(&text, || json_path.display().to_string()).map(Some),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn set(&self, key: &str, value: &Value) -> Result<(), ConfigError> {
+        let (toml_path, json_path) = self.paths(key)?;
+        let (key, value, dir) = (key.to_owned(), value.clone(), self.dir.clone());
+        blocking(move || {
+            let serialize_error = |message: String| ConfigError::Serialize {
+                key: key.clone(),
+                message,
+            };
+            let (path, text) = if toml_path.exists() {
+                // serde's TOML messages never quote values, only say what cannot be represented.
+                (
+                    toml_path,
+                    toml::to_string_pretty(&value).map_err(|e| serialize_error(e.to_string()))?,
+                )
+            } else {
+                let text = serde_json::to_string_pretty(&value)
+                    .map_err(|e| serialize_error(e.to_string()))?;
+                (json_path, text + "\n")
+            };
+            crate::fs::create_private_dir(&dir)?;
+            write_atomically(&dir, &path, text.as_bytes())
+        })
+        .await
+    }
+
+    async fn unset(&self, key: &str) -> Result<(), ConfigError> {
+        let (toml_path, json_path) = self.paths(key)?;
+        blocking(move || {
+            for path in [toml_path, json_path] {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(ConfigError::io("remove", path, e)),
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    fn name(&self) -> String {
+        format!("files ({})", self.dir.display())
+    }
+}
+
+fn read_if_exists(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ConfigError::io("read", path, e)),
+    }
+}
+
+/// Parses TOML. The error is built from the message and position alone: the `Display` of
+/// `toml`'s error quotes the offending source line, which may hold a secret.
+fn parse_toml(text: &str, path: &Path) -> Result<Value, ConfigError> {
+    let table: toml::Table = toml::from_str(text).map_err(|error| {
+        let offset = error.span().map_or(0, |span| span.start);
+        let before = &text[..offset.min(text.len())];
+        ConfigError::Parse {
+            origin: path.display().to_string(),
+            format: "TOML",
+            message: error.message().to_owned(),
+            line: before.matches('\n').count() + 1,
+            column: before
+                .rsplit('\n')
+                .next()
+                .map_or(0, |line| line.chars().count())
+                + 1,
+        }
+    })?;
+    serde_json::to_value(table).map_err(|e| ConfigError::Parse {
+        origin: path.display().to_string(),
+        format: "TOML",
+        message: e.to_string(),
+        line: 1,
+        column: 1,
+    })
+}
+
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), ConfigError> {
+    // NamedTempFile creates its file with mode 0600, and `persist` renames it into place.
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| ConfigError::io("create a temporary file in", dir, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| ConfigError::io("write", file.path().to_owned(), e))?;
+    file.persist(path)
+        .map_err(|e| ConfigError::io("replace", path, e.error))?;
+    Ok(())
+}

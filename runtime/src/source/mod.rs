@@ -1,0 +1,76 @@
+//! Where values come from: the `ConfigSource` trait and the built-in sources.
+
+mod env;
+mod file;
+mod sqlite;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+pub use env::{EnvLookupSource, EnvSource};
+pub use file::LocalFileSource;
+pub use sqlite::SqliteSource;
+
+use crate::ConfigError;
+
+/// One place config values can be read from, and perhaps written to.
+///
+/// Values are JSON objects, stored under a config key. A [`crate::ConfigManager`] asks its
+/// sources in order; the first that holds a value wins.
+#[async_trait]
+pub trait ConfigSource: Send + Sync {
+    /// The value stored under `key`, or `None` when this source has none.
+    ///
+    /// # Errors
+    ///
+    /// When the source cannot be read or holds something that is not JSON.
+    async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError>;
+
+    /// Stores `value` under `key`, replacing any earlier value.
+    ///
+    /// # Errors
+    ///
+    /// When the source cannot be written.
+    async fn set(&self, key: &str, value: &Value) -> Result<(), ConfigError>;
+
+    /// Removes the value stored under `key`. Removing a missing value is not an error.
+    ///
+    /// # Errors
+    ///
+    /// By default, a [`ConfigError::ReadOnly`]; writable sources override this.
+    async fn unset(&self, key: &str) -> Result<(), ConfigError> {
+        let _ = key;
+        Err(ConfigError::ReadOnly {
+            source_name: self.name(),
+        })
+    }
+
+    /// Whether values set through the manager, or answered at a prompt, may be stored here.
+    fn should_persist(&self) -> bool {
+        true
+    }
+
+    /// A human-readable name that says where values come from, e.g. `sqlite (/path/config.db)`.
+    /// Errors and `cargo harmony list` use it.
+    fn name(&self) -> String {
+        std::any::type_name::<Self>().to_owned()
+    }
+}
+
+/// Parses stored text as JSON; `origin` says where the text came from, for the error.
+pub(crate) fn parse_json(
+    text: &str,
+    origin: impl FnOnce() -> String,
+) -> Result<Value, ConfigError> {
+    serde_json::from_str(text).map_err(|error| {
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let full = error.to_string();
+        ConfigError::Parse {
+            origin: origin(),
+            format: "JSON",
+            message: full.strip_suffix(&position).unwrap_or(&full).to_owned(),
+            line: error.line(),
+            column: error.column(),
+        }
+    })
+}
