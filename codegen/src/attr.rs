@@ -70,7 +70,16 @@ pub fn container(ctxt: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         if attr.path().is_ident("config") {
             each_config_entry(ctxt, attr, |ctxt, meta| {
                 if meta.path.is_ident("key") {
-                    let value: LitStr = meta.value()?.parse()?;
+                    if !meta.input.peek(Token![=]) {
+                        ctxt.push(meta.error("`key` needs a value: `#[config(key = \"...\")]`"));
+                        return skip_value(&meta);
+                    }
+                    let value: LitStr = meta.value()?.parse().map_err(|e: syn::Error| {
+                        syn::Error::new(
+                            e.span(),
+                            "`key` takes a string: `#[config(key = \"...\")]`",
+                        )
+                    })?;
                     if out.key.is_some() {
                         ctxt.error_spanned_by(&meta.path, "duplicate `key` attribute");
                     } else {
@@ -89,8 +98,8 @@ pub fn container(ctxt: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 if meta.path.is_ident("rename_all") {
                     let names = both_strings(&meta)?;
                     out.rename_all = Both {
-                        serialize: rule(ctxt, names.serialize),
-                        deserialize: rule(ctxt, names.deserialize),
+                        serialize: rule(names.serialize),
+                        deserialize: rule(names.deserialize),
                     };
                 } else if meta.path.is_ident("transparent") {
                     out.transparent = Some(meta.path.span());
@@ -114,6 +123,10 @@ pub fn field(ctxt: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         if attr.path().is_ident("config") {
             each_config_entry(ctxt, attr, |ctxt, meta| {
                 if meta.path.is_ident("secret") {
+                    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+                        ctxt.push(meta.error("`secret` takes no value: write `#[config(secret)]`"));
+                        skip_value(&meta)?;
+                    }
                     if out.secret {
                         ctxt.error_spanned_by(&meta.path, "duplicate `secret` attribute");
                     }
@@ -153,8 +166,11 @@ fn each_config_entry(
     attr: &Attribute,
     mut f: impl FnMut(&mut Ctxt, ParseNestedMeta<'_>) -> syn::Result<()>,
 ) {
-    if let Meta::Path(path) = &attr.meta {
-        ctxt.error_spanned_by(path, "expected `#[config(...)]` with a list of entries");
+    if !matches!(attr.meta, Meta::List(_)) {
+        ctxt.error_spanned_by(
+            &attr.meta,
+            "expected `#[config(...)]` with a list of entries",
+        );
         return;
     }
     let mut errors = Ctxt::default();
@@ -182,17 +198,9 @@ fn unknown(meta: &ParseNestedMeta<'_>, expected: &str) -> syn::Error {
     ))
 }
 
-fn rule(ctxt: &mut Ctxt, name: Option<LitStr>) -> Option<RenameRule> {
-    let name = name?;
-    let rule = RenameRule::from_name(&name.value());
-    if rule.is_none() {
-        let message = format!(
-            "unknown rename rule; expected one of {}",
-            RenameRule::all_names()
-        );
-        ctxt.error_spanned_by(&name, message);
-    }
-    rule
+/// A rule serde does not know is serde_derive's to report; it leaves names as they are here.
+fn rule(name: Option<LitStr>) -> Option<RenameRule> {
+    RenameRule::from_name(&name?.value())
 }
 
 /// Parses `name = "x"` or `name(serialize = "x", deserialize = "y")`.

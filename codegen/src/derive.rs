@@ -11,7 +11,8 @@ use crate::model::{Body, ConfigStruct};
 /// Expands `#[derive(Config)]` on `input`.
 ///
 /// Misuse becomes `compile_error!`s pointing at the offending tokens. An impl is emitted even
-/// then, so that code using the type is not buried in follow-on errors.
+/// then, so that code using the type is not buried in follow-on errors; except for a generic
+/// struct, where an unbounded impl would only add errors of its own.
 #[must_use]
 pub fn expand(input: &DeriveInput) -> TokenStream {
     let mut ctxt = Ctxt::default();
@@ -26,14 +27,18 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
         None => (input.ident.unraw().to_string(), Vec::new()),
     };
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let errors = ctxt.into_errors().into_iter().map(|e| e.to_compile_error());
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics ::harmony_config::Config for #ident #ty_generics #where_clause {
-            const KEY: &'static str = #key;
-            const SECRET_FIELDS: &'static [&'static str] = &[#(#secret_fields),*];
+    let config_impl = input.generics.params.is_empty().then(|| {
+        quote! {
+            #[automatically_derived]
+            impl ::harmony_config::Config for #ident {
+                const KEY: &'static str = #key;
+                const SECRET_FIELDS: &'static [&'static str] = &[#(#secret_fields),*];
+            }
         }
+    });
+    quote! {
+        #config_impl
         #(#errors)*
     }
 }

@@ -68,12 +68,8 @@ impl ConfigStruct {
         }
         let named = match body {
             Body::Struct(Fields::Named(named)) => named,
-            Body::Struct(_) => {
-                ctxt.error_spanned_by(ident, "a config is a JSON object, so `#[derive(Config)]` needs a struct with named fields");
-                return None;
-            }
-            Body::Enum | Body::Union => {
-                ctxt.error_spanned_by(ident, "`#[derive(Config)]` supports only structs with named fields: a config value is always a JSON object");
+            Body::Struct(_) | Body::Enum | Body::Union => {
+                ctxt.error_spanned_by(ident, "`#[derive(Config)]` needs a struct with named fields: a config value is always a JSON object");
                 return None;
             }
         };

@@ -57,28 +57,29 @@ impl SqliteSource {
         Ok(Self { pool, path })
     }
 
-    /// Opens the default database: `HARMONY_CONFIG_DB` if set, else [`SqliteSource::default_path`].
+    /// Opens the database at [`SqliteSource::default_path`].
     ///
     /// # Errors
     ///
     /// As [`SqliteSource::open`], or when there is no home directory to put the file in.
     #[allow(
         clippy::should_implement_trait,
-        reason = "async, and fallible: the roadmap's public name"
+        reason = "async and fallible; the roadmap's public name"
     )]
     pub async fn default() -> Result<Self, ConfigError> {
-        match std::env::var_os("HARMONY_CONFIG_DB").filter(|path| !path.is_empty()) {
-            Some(path) => Self::open(PathBuf::from(path)).await,
-            None => Self::open(Self::default_path()?).await,
-        }
+        Self::open(Self::default_path()?).await
     }
 
-    /// `~/.local/share/harmony/config/config.db`, or its equivalent under `XDG_DATA_HOME`.
+    /// The database [`SqliteSource::default`] opens: `HARMONY_CONFIG_DB` when set, else
+    /// `~/.local/share/harmony/config/config.db` or its equivalent under `XDG_DATA_HOME`.
     ///
     /// # Errors
     ///
-    /// When no home directory can be found.
+    /// When `HARMONY_CONFIG_DB` is unset and no home directory can be found.
     pub fn default_path() -> Result<PathBuf, ConfigError> {
+        if let Some(path) = std::env::var_os("HARMONY_CONFIG_DB").filter(|path| !path.is_empty()) {
+            return Ok(PathBuf::from(path));
+        }
         let dirs =
             directories::ProjectDirs::from("", "", "harmony").ok_or(ConfigError::NoDataDir)?;
         Ok(dirs.data_dir().join("config").join("config.db"))

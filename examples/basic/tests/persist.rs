@@ -1,0 +1,104 @@
+//! The README's first command: the example stores a value in the default database, and a
+//! second run reads it back. Each run is a fresh process with its own data directory.
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(data_home: &Path, extra_env: &[(&str, &str)]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_example-basic"))
+        .env_clear()
+        .env("HOME", data_home)
+        .env("XDG_DATA_HOME", data_home.join("share"))
+        .envs(extra_env.iter().copied())
+        .current_dir(data_home)
+        .output()
+        .expect("run the example");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[test]
+fn stores_in_the_default_database_then_reads_back() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("share/harmony/config/config.db");
+
+    let (ok, first) = run(home.path(), &[]);
+    assert!(ok, "{first}");
+    assert!(
+        first.contains(&format!(
+            "Stored `example.basic.Greeting` in {}",
+            db.display()
+        )),
+        "{first}"
+    );
+    assert!(db.exists());
+
+    let (ok, second) = run(home.path(), &[]);
+    assert!(ok, "{second}");
+    assert!(
+        second.contains("Read back `example.basic.Greeting`: hello, world!"),
+        "{second}"
+    );
+
+    let (ok, from_env) = run(
+        home.path(),
+        &[("HARMONY_CONFIG_example_basic_Greeting", r#"{"name":"env"}"#)],
+    );
+    assert!(ok, "{from_env}");
+    assert!(from_env.contains("hello, env!"), "{from_env}");
+
+    std::fs::remove_dir_all(home.path().join("share")).unwrap();
+    let (ok, after_delete) = run(home.path(), &[]);
+    assert!(ok, "{after_delete}");
+    assert!(
+        after_delete.contains("Stored"),
+        "after the data directory is deleted, it starts afresh: {after_delete}"
+    );
+}
+
+#[test]
+fn harmony_config_db_overrides_the_path_and_bad_json_is_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    let custom = home.path().join("custom/my.db");
+    let custom_text = custom.display().to_string();
+
+    let (ok, first) = run(home.path(), &[("HARMONY_CONFIG_DB", &custom_text)]);
+    assert!(
+        ok && first.contains(&format!("in {custom_text}")),
+        "{first}"
+    );
+    assert!(!home.path().join("share").exists());
+
+    let (ok, bad) = run(
+        home.path(),
+        &[("HARMONY_CONFIG_example_basic_Greeting", "{\"name\":")],
+    );
+    assert!(!ok);
+    assert!(
+        bad.contains("error: HARMONY_CONFIG_example_basic_Greeting does not hold valid JSON"),
+        "{bad}"
+    );
+}
+
+#[test]
+fn dotenv_lines_count_and_real_variables_win() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join(".env"),
+        "OTHER_TOOL=1\nHARMONY_CONFIG_example_basic_Greeting='{\"name\":\"dotenv\"}'\n",
+    )
+    .unwrap();
+
+    let (ok, from_dotenv) = run(home.path(), &[]);
+    assert!(
+        ok && from_dotenv.contains("hello, dotenv!"),
+        "{from_dotenv}"
+    );
+
+    let (ok, from_env) = run(
+        home.path(),
+        &[("HARMONY_CONFIG_example_basic_Greeting", r#"{"name":"env"}"#)],
+    );
+    assert!(ok && from_env.contains("hello, env!"), "{from_env}");
+}
