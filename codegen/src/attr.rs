@@ -1,8 +1,8 @@
 //! The one parser for `#[config(...)]`, `#[serde(...)]` and doc attributes.
 //!
 //! `#[config]` is ours: an unknown or repeated entry is an error. `#[serde]` belongs to serde,
-//! which reports its own mistakes, so entries that do not change the wire form of a config are
-//! skipped here, value and all.
+//! which reports its own mistakes, so entries that do not change what a value looks like in
+//! JSON (`bound`, `crate`, `expecting`, ...) are skipped here, value and all.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
@@ -12,8 +12,8 @@ use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, Token};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 
-/// A name that may differ between serialization and deserialization, as serde allows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A setting that may differ between serialization and deserialization, as serde allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Both<T> {
     /// The value used when serializing.
     pub serialize: Option<T>,
@@ -30,37 +30,105 @@ impl<T> Default for Both<T> {
     }
 }
 
-/// Attributes of a config struct.
+impl<T> Both<T> {
+    /// Takes each side that `other` sets: serde lets `rename(serialize = ...)` and
+    /// `rename(deserialize = ...)` come in separate attributes.
+    fn merge(&mut self, other: Self) {
+        if other.serialize.is_some() {
+            self.serialize = other.serialize;
+        }
+        if other.deserialize.is_some() {
+            self.deserialize = other.deserialize;
+        }
+    }
+}
+
+/// `#[serde(default)]` or `#[serde(default = "path")]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefaultAttr {
+    /// `Default::default()`.
+    Trait,
+    /// A function, by its path as written.
+    Path(String),
+}
+
+/// Attributes of a struct or enum.
 #[derive(Default)]
 pub struct ContainerAttrs {
     /// `#[config(key = "...")]`, with the span of its string.
     pub key: Option<(String, Span)>,
     /// `#[serde(rename_all = "...")]`.
     pub rename_all: Both<RenameRule>,
-    /// The span of `#[serde(transparent)]`, which makes the serde form not an object.
+    /// `#[serde(rename_all_fields = "...")]`: the rule for the fields of every struct variant.
+    pub rename_all_fields: Both<RenameRule>,
+    /// The span of `#[serde(transparent)]`.
     pub transparent: Option<Span>,
+    /// `#[serde(deny_unknown_fields)]`.
+    pub deny_unknown_fields: bool,
+    /// `#[serde(default)]` on the container: every missing field takes its default.
+    pub default: Option<DefaultAttr>,
+    /// `#[serde(tag = "...")]`.
+    pub tag: Option<String>,
+    /// `#[serde(content = "...")]`.
+    pub content: Option<String>,
+    /// `#[serde(untagged)]`.
+    pub untagged: bool,
+    /// `#[serde(from = "T")]` or `try_from`: the wire form is another type's. The name of the
+    /// attribute and the type as written.
+    pub from: Option<(&'static str, String, Span)>,
+    /// The span of `#[serde(into = "T")]`: the value is written as another type.
+    pub into: Option<Span>,
     /// The doc comment, one line per `///` line.
     pub docs: String,
 }
 
-/// Attributes of one field of a config struct.
+/// Attributes of a field.
 #[derive(Default)]
 pub struct FieldAttrs {
     /// `#[config(secret)]`.
     pub secret: bool,
+    /// `#[config(schema = "...")]`: the JSON Schema of the field, given by its author.
+    pub schema: Option<(String, Span)>,
     /// `#[serde(rename = "...")]`.
     pub rename: Both<String>,
     /// `#[serde(alias = "...")]`: extra names accepted when deserializing.
     pub aliases: Vec<String>,
-    /// `#[serde(skip)]`: the field is neither written nor read.
-    pub skip: bool,
+    /// `#[serde(skip)]` or `skip_serializing`.
+    pub skip_serializing: bool,
+    /// `#[serde(skip)]` or `skip_deserializing`: the field is never read.
+    pub skip_deserializing: bool,
+    /// `#[serde(default)]` or `#[serde(default = "path")]`.
+    pub default: Option<DefaultAttr>,
     /// The span of `#[serde(flatten)]`.
     pub flatten: Option<Span>,
+    /// The span of `with` or `deserialize_with`: the field's wire form is decided by code.
+    pub custom_deserialize: Option<Span>,
     /// The doc comment, one line per `///` line.
     pub docs: String,
 }
 
-/// Parses the attributes of a config struct, recording every misuse in `ctxt`.
+/// Attributes of an enum variant.
+#[derive(Default)]
+pub struct VariantAttrs {
+    /// `#[serde(rename = "...")]`.
+    pub rename: Both<String>,
+    /// `#[serde(alias = "...")]`.
+    pub aliases: Vec<String>,
+    /// `#[serde(rename_all = "...")]`: the rule for this struct variant's fields.
+    pub rename_all: Both<RenameRule>,
+    /// `#[serde(skip)]` or `skip_deserializing`: the variant is never read.
+    pub skip_deserializing: bool,
+    /// `#[serde(other)]`: any unknown tag deserializes to this unit variant.
+    pub other: bool,
+    /// `#[serde(untagged)]` on a variant: tried, untagged, after the tagged variants.
+    pub untagged: bool,
+    /// The span of `with` or `deserialize_with`.
+    pub custom_deserialize: Option<Span>,
+    /// The doc comment, one line per `///` line.
+    pub docs: String,
+}
+
+/// Parses the attributes of a struct or enum, recording every misuse in `ctxt`.
 pub fn container(ctxt: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs {
         docs: docs(attrs),
@@ -70,23 +138,20 @@ pub fn container(ctxt: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         if attr.path().is_ident("config") {
             each_config_entry(ctxt, attr, |ctxt, meta| {
                 if meta.path.is_ident("key") {
-                    if !meta.input.peek(Token![=]) {
-                        ctxt.push(meta.error("`key` needs a value: `#[config(key = \"...\")]`"));
-                        return skip_value(&meta);
-                    }
-                    let value: LitStr = meta.value()?.parse().map_err(|e: syn::Error| {
-                        syn::Error::new(
-                            e.span(),
-                            "`key` takes a string: `#[config(key = \"...\")]`",
-                        )
-                    })?;
+                    let Some(value) = config_string(ctxt, &meta, "key")? else {
+                        return Ok(());
+                    };
                     if out.key.is_some() {
                         ctxt.error_spanned_by(&meta.path, "duplicate `key` attribute");
                     } else {
                         out.key = Some((value.value(), value.span()));
                     }
-                } else if meta.path.is_ident("secret") {
-                    ctxt.push(meta.error("`secret` goes on a field, not on the struct"));
+                } else if meta.path.is_ident("secret") || meta.path.is_ident("schema") {
+                    ctxt.push(meta.error(format!(
+                        "`{}` goes on a field, not on the struct",
+                        ident(&meta)
+                    )));
+                    skip_value(&meta)?;
                 } else {
                     ctxt.push(unknown(&meta, "`key = \"...\"`"));
                     skip_value(&meta)?;
@@ -95,16 +160,25 @@ pub fn container(ctxt: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
             });
         } else if attr.path().is_ident("serde") {
             each_serde_entry(attr, |meta| {
-                if meta.path.is_ident("rename_all") {
-                    let names = both_strings(&meta)?;
-                    out.rename_all = Both {
-                        serialize: rule(names.serialize),
-                        deserialize: rule(names.deserialize),
-                    };
-                } else if meta.path.is_ident("transparent") {
-                    out.transparent = Some(meta.path.span());
-                } else {
-                    skip_value(&meta)?;
+                let name = ident(&meta);
+                match name.as_str() {
+                    "rename_all" => out.rename_all.merge(rules(&meta)?),
+                    "rename_all_fields" => out.rename_all_fields.merge(rules(&meta)?),
+                    "transparent" => out.transparent = Some(meta.path.span()),
+                    "deny_unknown_fields" => out.deny_unknown_fields = true,
+                    "default" => out.default = Some(default(&meta)?),
+                    "tag" => out.tag = Some(string(&meta)?),
+                    "content" => out.content = Some(string(&meta)?),
+                    "untagged" => out.untagged = true,
+                    "from" | "try_from" => {
+                        let kind = if name == "from" { "from" } else { "try_from" };
+                        out.from = Some((kind, string(&meta)?, meta.path.span()));
+                    }
+                    "into" => {
+                        out.into = Some(meta.path.span());
+                        skip_value(&meta)?;
+                    }
+                    _ => skip_value(&meta)?,
                 }
                 Ok(())
             });
@@ -131,27 +205,70 @@ pub fn field(ctxt: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                         ctxt.error_spanned_by(&meta.path, "duplicate `secret` attribute");
                     }
                     out.secret = true;
+                } else if meta.path.is_ident("schema") {
+                    let Some(value) = config_string(ctxt, &meta, "schema")? else {
+                        return Ok(());
+                    };
+                    if out.schema.is_some() {
+                        ctxt.error_spanned_by(&meta.path, "duplicate `schema` attribute");
+                    } else {
+                        out.schema = Some((value.value(), value.span()));
+                    }
                 } else if meta.path.is_ident("key") {
                     ctxt.push(meta.error("`key` goes on the struct, not on a field"));
                     skip_value(&meta)?;
                 } else {
-                    ctxt.push(unknown(&meta, "`secret`"));
+                    ctxt.push(unknown(&meta, "`secret` or `schema = \"...\"`"));
                     skip_value(&meta)?;
                 }
                 Ok(())
             });
         } else if attr.path().is_ident("serde") {
             each_serde_entry(attr, |meta| {
-                if meta.path.is_ident("rename") {
-                    out.rename = both_strings(&meta)?.into();
-                } else if meta.path.is_ident("alias") {
-                    out.aliases.push(meta.value()?.parse::<LitStr>()?.value());
-                } else if meta.path.is_ident("skip") {
-                    out.skip = true;
-                } else if meta.path.is_ident("flatten") {
-                    out.flatten = Some(meta.path.span());
-                } else {
-                    skip_value(&meta)?;
+                match ident(&meta).as_str() {
+                    "rename" => out.rename.merge(names(&meta)?),
+                    "alias" => out.aliases.push(string(&meta)?),
+                    "skip" => (out.skip_serializing, out.skip_deserializing) = (true, true),
+                    "skip_serializing" => out.skip_serializing = true,
+                    "skip_deserializing" => out.skip_deserializing = true,
+                    "default" => out.default = Some(default(&meta)?),
+                    "flatten" => out.flatten = Some(meta.path.span()),
+                    "with" | "deserialize_with" => {
+                        out.custom_deserialize = Some(meta.path.span());
+                        skip_value(&meta)?;
+                    }
+                    _ => skip_value(&meta)?,
+                }
+                Ok(())
+            });
+        }
+    }
+    out
+}
+
+/// Parses the attributes of one enum variant. `#[config]` has no entries for variants.
+pub fn variant(ctxt: &mut Ctxt, attrs: &[Attribute]) -> VariantAttrs {
+    let mut out = VariantAttrs {
+        docs: docs(attrs),
+        ..VariantAttrs::default()
+    };
+    for attr in attrs {
+        if attr.path().is_ident("config") {
+            ctxt.error_spanned_by(attr, "`#[config]` has no entries for enum variants");
+        } else if attr.path().is_ident("serde") {
+            each_serde_entry(attr, |meta| {
+                match ident(&meta).as_str() {
+                    "rename" => out.rename.merge(names(&meta)?),
+                    "alias" => out.aliases.push(string(&meta)?),
+                    "rename_all" => out.rename_all.merge(rules(&meta)?),
+                    "skip" | "skip_deserializing" => out.skip_deserializing = true,
+                    "other" => out.other = true,
+                    "untagged" => out.untagged = true,
+                    "with" | "deserialize_with" => {
+                        out.custom_deserialize = Some(meta.path.span());
+                        skip_value(&meta)?;
+                    }
+                    _ => skip_value(&meta)?,
                 }
                 Ok(())
             });
@@ -188,25 +305,65 @@ fn each_serde_entry(attr: &Attribute, f: impl FnMut(ParseNestedMeta<'_>) -> syn:
     let _ = attr.parse_nested_meta(f);
 }
 
-fn unknown(meta: &ParseNestedMeta<'_>, expected: &str) -> syn::Error {
-    let name = meta
-        .path
+/// The value of `#[config(name = "...")]`; `None` after recording a missing value.
+fn config_string(
+    ctxt: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    name: &str,
+) -> syn::Result<Option<LitStr>> {
+    let usage = format!("`#[config({name} = \"...\")]`");
+    if !meta.input.peek(Token![=]) {
+        ctxt.push(meta.error(format!("`{name}` needs a value: {usage}")));
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let value = meta.value()?;
+    value
+        .parse::<LitStr>()
+        .map(Some)
+        .map_err(|e| syn::Error::new(e.span(), format!("`{name}` takes a string: {usage}")))
+}
+
+fn ident(meta: &ParseNestedMeta<'_>) -> String {
+    meta.path
         .get_ident()
-        .map_or_else(|| "?".to_owned(), ToString::to_string);
+        .map_or_else(|| "?".to_owned(), ToString::to_string)
+}
+
+fn unknown(meta: &ParseNestedMeta<'_>, expected: &str) -> syn::Error {
     meta.error(format!(
-        "unknown config attribute `{name}`; expected {expected}"
+        "unknown config attribute `{}`; expected {expected}",
+        ident(meta)
     ))
 }
 
-/// A rule serde does not know is serde_derive's to report; it leaves names as they are here.
-fn rule(name: Option<LitStr>) -> Option<RenameRule> {
-    RenameRule::from_name(&name?.value())
+fn string(meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
+    Ok(meta.value()?.parse::<LitStr>()?.value())
+}
+
+fn default(meta: &ParseNestedMeta<'_>) -> syn::Result<DefaultAttr> {
+    if meta.input.peek(Token![=]) {
+        Ok(DefaultAttr::Path(string(meta)?))
+    } else {
+        Ok(DefaultAttr::Trait)
+    }
+}
+
+/// `rename_all`-style rules. A rule serde does not know is serde_derive's to report; names
+/// are left as they are here.
+fn rules(meta: &ParseNestedMeta<'_>) -> syn::Result<Both<RenameRule>> {
+    let names = names(meta)?;
+    let rule = |name: Option<String>| name.and_then(|name| RenameRule::from_name(&name));
+    Ok(Both {
+        serialize: rule(names.serialize),
+        deserialize: rule(names.deserialize),
+    })
 }
 
 /// Parses `name = "x"` or `name(serialize = "x", deserialize = "y")`.
-fn both_strings(meta: &ParseNestedMeta<'_>) -> syn::Result<Both<LitStr>> {
+fn names(meta: &ParseNestedMeta<'_>) -> syn::Result<Both<String>> {
     if meta.input.peek(Token![=]) {
-        let value: LitStr = meta.value()?.parse()?;
+        let value = string(meta)?;
         return Ok(Both {
             serialize: Some(value.clone()),
             deserialize: Some(value),
@@ -214,25 +371,14 @@ fn both_strings(meta: &ParseNestedMeta<'_>) -> syn::Result<Both<LitStr>> {
     }
     let mut out = Both::default();
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("serialize") {
-            out.serialize = Some(inner.value()?.parse()?);
-        } else if inner.path.is_ident("deserialize") {
-            out.deserialize = Some(inner.value()?.parse()?);
-        } else {
-            skip_value(&inner)?;
+        match ident(&inner).as_str() {
+            "serialize" => out.serialize = Some(string(&inner)?),
+            "deserialize" => out.deserialize = Some(string(&inner)?),
+            _ => skip_value(&inner)?,
         }
         Ok(())
     })?;
     Ok(out)
-}
-
-impl From<Both<LitStr>> for Both<String> {
-    fn from(value: Both<LitStr>) -> Self {
-        Both {
-            serialize: value.serialize.map(|s| s.value()),
-            deserialize: value.deserialize.map(|s| s.value()),
-        }
-    }
 }
 
 /// Consumes the value of an entry we do not interpret: `= anything` or `(anything)`.
@@ -250,23 +396,20 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
 
 /// Joins `///` lines, dropping the one space rustdoc puts after the slashes.
 fn docs(attrs: &[Attribute]) -> String {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("doc"))
-        .filter_map(|attr| match &attr.meta {
-            Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .flat_map(|doc| {
-            doc.lines()
-                .map(|line| line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut lines = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("doc")) {
+        if let Meta::NameValue(nv) = &attr.meta
+            && let Expr::Lit(ExprLit {
+                lit: Lit::Str(text),
+                ..
+            }) = &nv.value
+        {
+            let text = text.value();
+            lines.extend(
+                text.lines()
+                    .map(|line| line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned()),
+            );
+        }
+    }
     lines.join("\n").trim().to_owned()
 }

@@ -42,16 +42,6 @@ impl RenameRule {
             .map(|(_, rule)| *rule)
     }
 
-    /// The names serde accepts, for error messages.
-    #[must_use]
-    pub fn all_names() -> String {
-        RULES
-            .iter()
-            .map(|(n, _)| format!("\"{n}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// Applies the rule to a field name written in snake case, as serde does.
     #[must_use]
     pub fn apply_to_field(self, field: &str) -> String {
@@ -68,6 +58,39 @@ impl RenameRule {
             }
             Self::Kebab => field.replace('_', "-"),
             Self::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
+        }
+    }
+}
+
+impl RenameRule {
+    /// Applies the rule to a variant name written in Pascal case, as serde does.
+    #[must_use]
+    pub fn apply_to_variant(self, variant: &str) -> String {
+        match self {
+            Self::Pascal => variant.to_owned(),
+            Self::Lower => variant.to_ascii_lowercase(),
+            Self::Upper => variant.to_ascii_uppercase(),
+            Self::Camel => {
+                let mut chars = variant.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_lowercase().to_string() + chars.as_str()
+                })
+            }
+            Self::Snake => {
+                let mut snake = String::with_capacity(variant.len() + 4);
+                for (i, ch) in variant.char_indices() {
+                    if i > 0 && ch.is_uppercase() {
+                        snake.push('_');
+                    }
+                    snake.push(ch.to_ascii_lowercase());
+                }
+                snake
+            }
+            Self::ScreamingSnake => Self::Snake.apply_to_variant(variant).to_ascii_uppercase(),
+            Self::Kebab => Self::Snake.apply_to_variant(variant).replace('_', "-"),
+            Self::ScreamingKebab => Self::ScreamingSnake
+                .apply_to_variant(variant)
+                .replace('_', "-"),
         }
     }
 }
@@ -109,5 +132,23 @@ mod tests {
             assert_eq!(rule.apply_to_field(field), expected, "{name}");
         }
         assert_eq!(RenameRule::from_name("Title Case"), None);
+    }
+
+    #[test]
+    fn variants_match_serde_for_every_rule() {
+        let cases = [
+            ("lowercase", "HttpProxy", "httpproxy"),
+            ("UPPERCASE", "HttpProxy", "HTTPPROXY"),
+            ("PascalCase", "HttpProxy", "HttpProxy"),
+            ("camelCase", "HttpProxy", "httpProxy"),
+            ("snake_case", "HttpProxy", "http_proxy"),
+            ("SCREAMING_SNAKE_CASE", "HttpProxy", "HTTP_PROXY"),
+            ("kebab-case", "HttpProxy", "http-proxy"),
+            ("SCREAMING-KEBAB-CASE", "HttpProxy", "HTTP-PROXY"),
+        ];
+        for (name, variant, expected) in cases {
+            let rule = RenameRule::from_name(name).expect(name);
+            assert_eq!(rule.apply_to_variant(variant), expected, "{name}");
+        }
     }
 }

@@ -29,14 +29,3 @@ impl Ctxt {
         self.errors
     }
 }
-
-/// Joins errors into one, so a proc macro can emit them all at once.
-#[must_use]
-pub fn combine(errors: Vec<syn::Error>) -> Option<syn::Error> {
-    let mut errors = errors.into_iter();
-    let mut first = errors.next()?;
-    for error in errors {
-        first.combine(error);
-    }
-    Some(first)
-}

@@ -18,7 +18,7 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
     let mut ctxt = Ctxt::default();
     let body = match &input.data {
         Data::Struct(data) => Body::Struct(&data.fields),
-        Data::Enum(_) => Body::Enum,
+        Data::Enum(data) => Body::Enum(&data.variants),
         Data::Union(_) => Body::Union,
     };
     let model = ConfigStruct::parse(&mut ctxt, &input.attrs, &input.ident, &input.generics, body);

@@ -68,13 +68,15 @@ pub enum ConfigError {
         var: String,
     },
 
-    /// A `.env` line that defines a `HARMONY_CONFIG_*` variable does not parse.
-    #[error("{}:{line}: cannot parse this line; expected `HARMONY_CONFIG_KEY='{{...json...}}'`", .path.display())]
+    /// A `.env` file that cannot be read, or a `HARMONY_CONFIG_*` line in it that does not parse.
+    #[error("{}{}: {problem}", .path.display(), if *.line > 0 { format!(":{line}") } else { String::new() })]
     DotEnv {
         /// The `.env` file.
         path: PathBuf,
-        /// 1-based line number, 0 when it could not be located.
+        /// 1-based line number, 0 for the whole file.
         line: usize,
+        /// What is wrong, and how to fix it.
+        problem: &'static str,
     },
 
     /// A key that cannot be stored safely.
@@ -133,12 +135,23 @@ pub enum ConfigError {
     },
 
     /// Every persisting source refused the write. Nothing was stored.
-    #[error("could not store `{key}`: {}", .attempts.join("; "))]
+    #[error("could not store `{key}`: {}", attempts_text(.attempts))]
     NotPersisted {
         /// The config key.
         key: String,
-        /// One line per source tried: its name and its error.
-        attempts: Vec<String>,
+        /// Each source tried: its name and its error.
+        attempts: Vec<(String, ConfigError)>,
+    },
+
+    /// A database written by a newer version of this crate.
+    #[error("SQLite database {} has schema version {version}, newer than the {supported} this harmony_config understands: upgrade it, or set HARMONY_CONFIG_DB to another file", .path.display())]
+    SchemaTooNew {
+        /// The database file.
+        path: PathBuf,
+        /// The version found in the file.
+        version: i64,
+        /// The newest version this crate understands.
+        supported: i64,
     },
 
     /// The chain has no source that persists values.
@@ -155,6 +168,14 @@ pub enum ConfigError {
         "could not find a data directory for the default database: set HARMONY_CONFIG_DB to a file path, or HOME"
     )]
     NoDataDir,
+}
+
+fn attempts_text(attempts: &[(String, ConfigError)]) -> String {
+    attempts
+        .iter()
+        .map(|(name, error)| format!("{name}: {error}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl ConfigError {

@@ -54,6 +54,7 @@
 mod config;
 mod error;
 mod fs;
+mod generated;
 mod global;
 mod manager;
 pub mod redact;
@@ -62,6 +63,7 @@ mod source;
 
 pub use config::{Config, env_var_name};
 pub use error::ConfigError;
+pub use generated::ConfigInfo;
 pub use global::{default_manager, get, init, set};
 pub use manager::ConfigManager;
 pub use secret::Secret;

@@ -94,10 +94,7 @@ impl ConfigManager {
         }
         Err(ConfigError::NotPersisted {
             key: T::KEY.to_owned(),
-            attempts: attempts
-                .into_iter()
-                .map(|(name, error)| format!("{name}: {error}"))
-                .collect(),
+            attempts,
         })
     }
 }
@@ -129,8 +126,7 @@ pub(crate) fn decode<T: Config>(value: Value, source_name: &str) -> Result<T, Co
         });
     }
     serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let secret = is_secret_path(&field_path(error.path()), T::SECRET_FIELDS);
+        let (path, secret) = shown_path(error.path(), T::SECRET_FIELDS);
         ConfigError::Invalid {
             key: T::KEY.to_owned(),
             source_name: source_name.to_owned(),
@@ -140,16 +136,37 @@ pub(crate) fn decode<T: Config>(value: Value, source_name: &str) -> Result<T, Co
     })
 }
 
-/// The dotted path of field names, without sequence indices, as `SECRET_FIELDS` writes it.
-fn field_path(path: &serde_path_to_error::Path) -> String {
-    path.iter()
-        .filter_map(|segment| match segment {
-            serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
-            serde_path_to_error::Segment::Enum { variant } => Some(variant.as_str()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join(".")
+/// The path to show for an error, and whether it lies in a secret field. The path stops at
+/// the secret field: below it, map keys are part of the secret.
+fn shown_path(path: &serde_path_to_error::Path, secret_fields: &[&str]) -> (String, bool) {
+    use serde_path_to_error::Segment;
+    let (mut shown, mut fields) = (String::new(), String::new());
+    for segment in path {
+        let name = match segment {
+            Segment::Seq { index } => {
+                shown.push('[');
+                shown.push_str(&index.to_string());
+                shown.push(']');
+                continue;
+            }
+            Segment::Map { key } => key.as_str(),
+            Segment::Enum { variant } => variant.as_str(),
+            Segment::Unknown => "?",
+        };
+        for text in [&mut shown, &mut fields] {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push_str(name);
+        }
+        if is_secret_path(&fields, secret_fields) {
+            return (shown, true);
+        }
+    }
+    if shown.is_empty() {
+        shown.push('.');
+    }
+    (shown, false)
 }
 
 fn json_type(value: &Value) -> &'static str {

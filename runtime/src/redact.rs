@@ -71,6 +71,13 @@ pub fn is_secret_path(path: &str, secret_fields: &[&str]) -> bool {
 #[must_use]
 pub fn sanitize_serde_message(message: &str, secret: bool) -> String {
     for prefix in ["invalid type: ", "invalid value: "] {
+        // Already rebuilt, e.g. by `Secret<T>`: keep it, so that rebuilding twice changes nothing.
+        if message
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with("expected ") && !rest.contains(['"', '`']))
+        {
+            return message.to_owned();
+        }
         if let Some(rest) = message.strip_prefix(prefix)
             && let Some(at) = rest.rfind(", expected ")
         {
@@ -143,6 +150,12 @@ mod tests {
             assert_eq!(sanitize_serde_message(message, true), expected);
             assert!(!sanitize_serde_message(message, false).contains("hunter2"));
         }
+    }
+
+    #[test]
+    fn rebuilding_is_idempotent() {
+        let once = sanitize_serde_message(r#"invalid type: string "hunter2", expected u16"#, true);
+        assert_eq!(sanitize_serde_message(&once, true), once);
     }
 
     #[test]

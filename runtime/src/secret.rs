@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::redact::{REDACTED, sanitize_serde_message};
@@ -11,7 +12,8 @@ use crate::redact::{REDACTED, sanitize_serde_message};
 /// A serde-transparent wrapper for a secret value.
 ///
 /// Its `Debug` and `Display` print `<redacted>`, so a `#[derive(Debug)]` on the struct that holds
-/// it cannot leak it. Its JSON Schema is the inner type's, marked `writeOnly` and
+/// it cannot leak it. `#[derive(Config)]` lists a `Secret<T>` field in `SECRET_FIELDS` without
+/// `#[config(secret)]`; inside nested structs, `Secret<T>` is how a field is made secret. Its JSON Schema is the inner type's, marked `writeOnly` and
 /// `x-harmony-secret`. Read the value with [`Secret::expose`].
 ///
 /// ```
@@ -65,10 +67,14 @@ impl<T: Serialize> Serialize for Secret<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Secret<T> {
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Secret<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // The inner type's message may quote the value; keep only what serde's own patterns say.
-        T::deserialize(deserializer).map(Self).map_err(|error| {
+        // Reading through a buffered value keeps the secret's inner path (map keys are part of
+        // the secret) out of the error, and the inner type's message may quote the value: keep
+        // only what serde's own patterns say. `Option` lets a missing field read as null, as
+        // it would for `T` itself.
+        let value = Option::<serde_json::Value>::deserialize(deserializer)?.unwrap_or_default();
+        serde_json::from_value(value).map(Self).map_err(|error| {
             serde::de::Error::custom(sanitize_serde_message(&error.to_string(), true))
         })
     }

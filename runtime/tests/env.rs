@@ -86,14 +86,7 @@ async fn is_read_only_and_never_persists() {
 #[tokio::test]
 async fn env_overrides_sqlite() {
     let store = TempStore::new();
-    let sqlite = SqliteSource::open(store.db()).await.unwrap();
-    sqlite
-        .set(
-            "test.Server",
-            &serde_json::to_value(Server::sample()).unwrap(),
-        )
-        .await
-        .unwrap();
+    let sqlite = common::sqlite_with_sample(&store).await;
     let from_env = Server {
         host: "env-host".to_owned(),
         ..Server::sample()

@@ -123,3 +123,44 @@ async fn unset_removes_either_format() {
     source.unset("App").await.unwrap();
     assert_eq!(source.get("App").await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn toml_round_trips_what_toml_can_hold_and_refuses_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("App.toml"),
+        "since = 1979-05-27T07:32:00Z\n",
+    )
+    .unwrap();
+    let source = LocalFileSource::new(dir.path());
+    assert_eq!(
+        source.get("App").await.unwrap(),
+        Some(json!({"since": "1979-05-27T07:32:00Z"}))
+    );
+
+    // A `None` field is left out, and serde reads it back as `None`.
+    source
+        .set("App", &json!({"host": "a", "proxy": null, "ports": [1, 2]}))
+        .await
+        .unwrap();
+    assert_eq!(
+        source.get("App").await.unwrap(),
+        Some(json!({"host": "a", "ports": [1, 2]}))
+    );
+
+    let error = source
+        .set("App", &json!({"big": u64::MAX}))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`big`"), "{error}");
+    let error = source
+        .set("App", &json!({"list": [1, null]}))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`list[1]`"), "{error}");
+    assert_eq!(
+        source.get("App").await.unwrap(),
+        Some(json!({"host": "a", "ports": [1, 2]})),
+        "a refused write changes nothing"
+    );
+}

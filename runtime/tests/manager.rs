@@ -134,14 +134,7 @@ async fn not_found_lists_every_source_and_the_variable() {
 #[tokio::test]
 async fn a_source_error_stops_the_walk_instead_of_falling_through() {
     let store = TempStore::new();
-    let sqlite = SqliteSource::open(store.db()).await.unwrap();
-    sqlite
-        .set(
-            "test.Server",
-            &serde_json::to_value(Server::sample()).unwrap(),
-        )
-        .await
-        .unwrap();
+    let sqlite = common::sqlite_with_sample(&store).await;
     let bad_env = EnvSource::with_lookup(|_| Some("{".to_owned()));
     let manager = ConfigManager::new(vec![Arc::new(bad_env), Arc::new(sqlite)]);
     assert!(matches!(

@@ -204,3 +204,60 @@ async fn a_stored_value_that_is_not_json_names_the_row() {
     );
     assert!(!message.contains("hunter2"), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_waits_for_the_creation_lock() {
+    let store = TempStore::new();
+    std::fs::create_dir_all(store.db().parent().unwrap()).unwrap();
+    let lock = std::fs::File::create(store.db().with_file_name("config.db.lock")).unwrap();
+    lock.lock().unwrap();
+
+    let opening = tokio::spawn(SqliteSource::open(store.db()));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !opening.is_finished(),
+        "open went ahead while another process held the lock"
+    );
+    assert!(
+        !store.db().exists(),
+        "nothing is created before the lock is taken"
+    );
+
+    drop(lock);
+    let sqlite = tokio::time::timeout(std::time::Duration::from_secs(10), opening)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    sqlite.set("k", &json!({})).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_is_refused_untouched() {
+    let store = TempStore::new();
+    SqliteSource::open(store.db()).await.unwrap();
+    let pool = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new().filename(store.db()),
+    )
+    .await
+    .unwrap();
+    sqlx::query("PRAGMA user_version = 99")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let error = SqliteSource::open(store.db()).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ConfigError::SchemaTooNew {
+                version: 99,
+                supported: 1,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("upgrade"), "{error}");
+}

@@ -117,35 +117,56 @@ fn read(
 
 /// The `HARMONY_CONFIG_*` entries of `./.env`, read once per process.
 fn dotenv_var(var: &str) -> Result<Option<String>, ConfigError> {
-    static DOTENV: OnceLock<Result<HashMap<String, String>, (PathBuf, usize)>> = OnceLock::new();
+    static DOTENV: OnceLock<Result<HashMap<String, String>, DotEnvProblem>> = OnceLock::new();
     match DOTENV.get_or_init(|| load_dotenv(Path::new(".env"))) {
         Ok(vars) => Ok(vars.get(var).cloned()),
-        Err((path, line)) => Err(ConfigError::DotEnv {
-            path: path.clone(),
-            line: *line,
+        Err(problem) => Err(ConfigError::DotEnv {
+            path: problem.path.clone(),
+            line: problem.line,
+            problem: problem.what,
         }),
     }
 }
 
-/// Loads `HARMONY_CONFIG_*` entries. A line that does not parse is an error only when it
-/// mentions `HARMONY_CONFIG_`: the file may well be written for other tools too.
-fn load_dotenv(path: &Path) -> Result<HashMap<String, String>, (PathBuf, usize)> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(HashMap::new());
+#[derive(Debug, PartialEq)]
+struct DotEnvProblem {
+    path: PathBuf,
+    line: usize,
+    what: &'static str,
+}
+
+/// Loads the `HARMONY_CONFIG_*` entries of a `.env` file; a missing file has none. Lines for
+/// other tools may hold syntax dotenvy refuses, so only `HARMONY_CONFIG_*` lines must parse.
+fn load_dotenv(path: &Path) -> Result<HashMap<String, String>, DotEnvProblem> {
+    let problem = |line, what| DotEnvProblem {
+        path: path.to_owned(),
+        line,
+        what,
     };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(_) => return Err(problem(0, "cannot be read")),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| problem(0, "is not UTF-8"))?;
     let mut vars = HashMap::new();
-    for item in dotenvy::from_read_iter(text.as_bytes()) {
-        match item {
-            Ok((name, value)) if name.starts_with(ENV_PREFIX) => {
-                vars.entry(name).or_insert(value);
+    for (name, value) in dotenvy::from_read_iter(text.as_bytes()).flatten() {
+        if name.starts_with(ENV_PREFIX) {
+            vars.entry(name).or_insert(value);
+        }
+    }
+    // dotenvy skips a line it cannot parse without saying which: find ours among them.
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        if line.starts_with(ENV_PREFIX) {
+            let name = line.split(['=', ' ', '\t']).next().unwrap_or(line);
+            if !vars.contains_key(name) {
+                return Err(problem(
+                    number + 1,
+                    "cannot parse this line; write it as HARMONY_CONFIG_KEY='{...json...}', in single quotes",
+                ));
             }
-            Err(dotenvy::Error::LineParse(line, _)) if line.contains(ENV_PREFIX) => {
-                let number = text
-                    .find(&line)
-                    .map_or(0, |at| text[..at].lines().count() + 1);
-                return Err((path.to_owned(), number));
-            }
-            Ok(_) | Err(_) => {}
         }
     }
     Ok(vars)
@@ -165,6 +186,17 @@ mod tests {
         assert_eq!(vars["HARMONY_CONFIG_App"], r#"{"port": 1}"#);
 
         std::fs::write(&path, "OTHER=1\nHARMONY_CONFIG_App='{\"port\"\n").unwrap();
-        assert_eq!(load_dotenv(&path).unwrap_err(), (path.clone(), 2));
+        assert_eq!(load_dotenv(&path).unwrap_err().line, 2);
+
+        // Double quotes substitute `$VAR`; dotenvy refuses the line rather than guess.
+        std::fs::write(
+            &path,
+            "HARMONY_CONFIG_App=\"{\\\"password\\\":\\\"pa$HOME\\\"}\"\n",
+        )
+        .unwrap();
+        assert_eq!(load_dotenv(&path).unwrap_err().line, 1);
+
+        std::fs::write(&path, b"# caf\xe9\nHARMONY_CONFIG_App='{}'\n").unwrap();
+        assert_eq!(load_dotenv(&path).unwrap_err().what, "is not UTF-8");
     }
 }

@@ -66,11 +66,13 @@ impl ConfigSource for LocalFileSource {
                 message,
             };
             let (path, text) = if toml_path.exists() {
-                // serde's TOML messages never quote values, only say what cannot be represented.
-                (
-                    toml_path,
-                    toml::to_string_pretty(&value).map_err(|e| serialize_error(e.to_string()))?,
-                )
+                let table = json_to_toml(&value, "").map_err(serialize_error)?;
+                let text = table
+                    .as_ref()
+                    .map(toml::to_string_pretty)
+                    .transpose()
+                    .map_err(|e| serialize_error(e.to_string()))?;
+                (toml_path, text.unwrap_or_default())
             } else {
                 let text = serde_json::to_string_pretty(&value)
                     .map_err(|e| serialize_error(e.to_string()))?;
@@ -114,8 +116,10 @@ fn read_if_exists(path: &Path) -> Result<Option<String>, ConfigError> {
 /// `toml`'s error quotes the offending source line, which may hold a secret.
 fn parse_toml(text: &str, path: &Path) -> Result<Value, ConfigError> {
     let table: toml::Table = toml::from_str(text).map_err(|error| {
-        let offset = error.span().map_or(0, |span| span.start);
-        let before = &text[..offset.min(text.len())];
+        let before = error
+            .span()
+            .and_then(|span| text.get(..span.start))
+            .unwrap_or("");
         ConfigError::Parse {
             origin: path.display().to_string(),
             format: "TOML",
@@ -128,13 +132,76 @@ fn parse_toml(text: &str, path: &Path) -> Result<Value, ConfigError> {
                 + 1,
         }
     })?;
-    serde_json::to_value(table).map_err(|e| ConfigError::Parse {
-        origin: path.display().to_string(),
-        format: "TOML",
-        message: e.to_string(),
-        line: 1,
-        column: 1,
-    })
+    Ok(toml_to_json(toml::Value::Table(table)))
+}
+
+/// TOML as JSON; a date or time becomes its text, as config structs read it.
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// JSON as TOML. TOML has no null, so a `None` field is left out, which serde reads back as
+/// `None`; a null inside an array, or an integer beyond 64-bit signed, cannot be written.
+fn json_to_toml(value: &Value, path: &str) -> Result<Option<toml::Value>, String> {
+    let at = |path: &str| {
+        if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    Ok(Some(match value {
+        Value::Null => return Ok(None),
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => toml::Value::Integer(i),
+            (None, Some(f)) if !n.is_u64() => toml::Value::Float(f),
+            _ => {
+                return Err(format!(
+                    "the number at `{}` is beyond the 64-bit signed integers TOML holds; store this key as JSON instead",
+                    at(path)
+                ));
+            }
+        },
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let item_path = format!("{path}[{i}]");
+                out.push(json_to_toml(item, &item_path)?.ok_or_else(|| {
+                    format!("TOML arrays cannot hold null, found at `{item_path}`")
+                })?);
+            }
+            toml::Value::Array(out)
+        }
+        Value::Object(map) => {
+            let mut table = toml::Table::new();
+            for (name, item) in map {
+                let item_path = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                if let Some(item) = json_to_toml(item, &item_path)? {
+                    table.insert(name.clone(), item);
+                }
+            }
+            toml::Value::Table(table)
+        }
+    }))
 }
 
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), ConfigError> {

@@ -188,13 +188,10 @@ async fn migrate(path: &Path) -> Result<(), ConfigError> {
         .await
         .map_err(fail("read the schema version"))?;
     if version > SCHEMA_VERSION {
-        return Err(ConfigError::Database {
-            action: format!("use schema version {version}"),
+        return Err(ConfigError::SchemaTooNew {
             path: path.to_owned(),
-            source: sqlx::Error::Protocol(format!(
-                "this harmony_config understands versions up to {SCHEMA_VERSION}"
-            )),
-            hint: ". It was written by a newer harmony_config: upgrade, or set HARMONY_CONFIG_DB to another file",
+            version,
+            supported: SCHEMA_VERSION,
         });
     }
     for (from, statement) in MIGRATIONS

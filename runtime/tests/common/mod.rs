@@ -1,6 +1,7 @@
 //! Shared fixtures: config types and temporary stores.
 
 #![allow(dead_code, reason = "each test file uses a different part")]
+#![allow(clippy::unwrap_used, reason = "fixtures fail the test by panicking")]
 
 use std::path::PathBuf;
 
@@ -42,6 +43,17 @@ impl TempStore {
     pub(crate) fn db(&self) -> PathBuf {
         self.dir.path().join("nested").join("config.db")
     }
+}
+
+/// A database in `store` that already holds [`Server::sample`].
+pub(crate) async fn sqlite_with_sample(store: &TempStore) -> harmony_config::SqliteSource {
+    use harmony_config::ConfigSource;
+    let sqlite = harmony_config::SqliteSource::open(store.db())
+        .await
+        .unwrap();
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    sqlite.set(Server::KEY, &value).await.unwrap();
+    sqlite
 }
 
 /// The unix permission bits of a file or directory.
