@@ -406,7 +406,7 @@ fn docs(attrs: &[Attribute]) -> String {
         {
             let text = text.value();
             lines.extend(
-                text.lines()
+                text.split('\n')
                     .map(|line| line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned()),
             );
         }

@@ -72,6 +72,11 @@ pub fn target(manifest_dir: &Path, root: &Path) -> Generated {
         let item = &configs[i].0;
         diagnostics.push(Problem::error(item.file, item.line, item.column, message));
     }
+    for (item, _) in &configs {
+        if let Some(message) = check::unnameable(item) {
+            diagnostics.push(Problem::error(item.file, item.line, item.column, message));
+        }
+    }
 
     let mut accessors = Vec::new();
     let mut generated = Vec::new();

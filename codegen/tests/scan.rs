@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use harmony_codegen::scan::{
     ConfigItemRef, DiagnosticKind, FileDecls, ModDecl, ModuleTree, PathAttr, ScanError,
-    ScanOptions, TargetKind, module_tree, targets,
+    ScanOptions, TargetKind, Visibility, module_tree, targets,
 };
 
 fn fixtures() -> PathBuf {
@@ -292,6 +292,149 @@ fn text_scan_reads_mod_attributes_like_syn() {
     assert!(by_name("type").body.is_none());
 }
 
+/// `pub(...)` with these path segments.
+fn restricted(segments: &[&str]) -> Visibility {
+    Visibility::Restricted(segments.iter().map(|s| (*s).to_owned()).collect())
+}
+
+/// `(name, visibility)` of each `mod` item, inline bodies flattened after their module.
+fn visibilities(mods: &[ModDecl], out: &mut Vec<(String, Visibility)>) {
+    for m in mods {
+        out.push((m.name.clone(), m.vis.clone()));
+        if let Some(body) = &m.body {
+            visibilities(body, out);
+        }
+    }
+}
+
+#[test]
+fn text_scan_reads_visibility_like_syn() {
+    use Visibility::{Private, Public};
+
+    let text = fs::read_to_string(fixture("agree/visibility.rs")).expect("fixture");
+    let by_text = FileDecls::from_text(&text).expect("scans");
+    let by_syn = FileDecls::from_syn(&syn::parse_file(&text).expect("parses"));
+    let mut found = Vec::new();
+    visibilities(&by_text.mods, &mut found);
+    let mut from_syn = Vec::new();
+    visibilities(&by_syn.mods, &mut from_syn);
+    assert_eq!(found, from_syn);
+
+    let expected = [
+        ("private", Private),
+        ("public", Public),
+        ("krate", restricted(&["crate"])),
+        ("itself", restricted(&["self"])),
+        ("parent", restricted(&["super"])),
+        // `pub(in crate)` is `pub(crate)`.
+        ("in_crate", restricted(&["crate"])),
+        ("in_self", restricted(&["self"])),
+        ("grandparent", restricted(&["super", "super"])),
+        // Raw identifiers lose their `r#`.
+        ("raw_path", restricted(&["crate", "a", "type"])),
+        ("spaced", restricted(&["crate"])),
+        ("split_lines", restricted(&["crate"])),
+        ("public_unsafe", Public),
+        ("crate_unsafe", restricted(&["crate"])),
+        ("with_attr", restricted(&["super"])),
+        ("try", Public),
+        ("after_struct", Private),
+        ("after_tuple", Private),
+        ("after_fn", Private),
+        ("after_use", Private),
+        ("after_const", Private),
+        ("after_type", Private),
+        ("after_trait", Private),
+        ("inline", Public),
+        ("up", restricted(&["super"])),
+        ("here", restricted(&["crate", "inline"])),
+        ("hidden", Private),
+        ("two_up", restricted(&["super", "super"])),
+    ];
+    let expected: Vec<(String, Visibility)> = expected
+        .into_iter()
+        .map(|(name, vis)| (name.to_owned(), vis))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn text_scan_reads_small_visibilities_like_syn() {
+    for src in [
+        "pub mod m;",
+        "pub(crate) mod m;",
+        "pub(in ::a) mod m;",
+        "pub(in self::super) mod m;",
+        "pub mod m { pub(super) mod n; }",
+        "#[path = \"x.rs\"] pub(crate) mod m;",
+        "pub(crate) struct S; mod m;",
+        "pub(crate) static X: [u8; 1] = [0]; mod m;",
+        "pub(crate) enum E { A } mod m;",
+        "pub extern \"C\" fn f() {} mod m;",
+        "pub(crate) unsafe fn f() {} mod m;",
+        "pub unsafe trait T {} mod m;",
+    ] {
+        let by_syn = FileDecls::from_syn(&syn::parse_file(src).expect("parses"));
+        assert_eq!(FileDecls::from_text(src).as_ref(), Ok(&by_syn), "{src}");
+    }
+    let vis = |src: &str| {
+        FileDecls::from_text(src).expect("scans").mods[0]
+            .vis
+            .clone()
+    };
+    assert_eq!(vis("pub(in ::a) mod m;"), restricted(&["", "a"]));
+    assert_eq!(vis("pub(crate) struct S; mod m;"), Visibility::Private);
+    // Not a visibility rustc accepts before `mod`: refused, with a place.
+    let error = FileDecls::from_text("mod a;\npub(crate::x) mod m;").expect_err("malformed");
+    assert_eq!((error.line, error.column), (2, 1));
+    assert!(error.message.contains("malformed visibility"), "{error}");
+}
+
+#[test]
+fn module_files_and_config_items_keep_every_visibility_on_their_path() {
+    let (_dir, tree) = walk_temp(&[
+        (
+            "src/lib.rs",
+            "pub(crate) mod a;\n#[path = \"elsewhere.rs\"]\nmod r#b;\n",
+        ),
+        ("src/a.rs", "pub(super) mod inner {\n    pub mod c;\n}\n"),
+        (
+            "src/a/inner/c.rs",
+            "mod hidden {\n    #[derive(Config)]\n    pub(in crate::a) struct S {}\n}\n",
+        ),
+        ("src/elsewhere.rs", ""),
+    ]);
+    assert_eq!(tree.diagnostics(), &[]);
+    let modules: Vec<(String, Vec<Visibility>)> = tree
+        .modules()
+        .iter()
+        .map(|m| (m.module_path.join("::"), m.path_vis.clone()))
+        .collect();
+    let krate = restricted(&["crate"]);
+    let sup = restricted(&["super"]);
+    assert_eq!(
+        modules,
+        [
+            (String::new(), vec![]),
+            ("a".to_owned(), vec![krate.clone()]),
+            (
+                "a::inner::c".to_owned(),
+                vec![krate.clone(), sup.clone(), Visibility::Public]
+            ),
+            ("b".to_owned(), vec![Visibility::Private]),
+        ]
+    );
+    let items = tree.config_items();
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!(item.module_path, ["a", "inner", "c", "hidden"]);
+    assert_eq!(
+        item.path_vis,
+        [krate, sup, Visibility::Public, Visibility::Private]
+    );
+    assert_eq!(item.vis, restricted(&["crate", "a"]));
+}
+
 #[test]
 fn text_scan_errors_have_positions() {
     let error = |src: &str| {
@@ -365,6 +508,7 @@ fn text_scan_and_syn_agree_on_every_fixture_file() {
     for must in [
         "agree/attributes.rs",
         "agree/items.rs",
+        "agree/visibility.rs",
         "tricky/src/lib.rs",
         "agree/bom_crlf.rs",
     ] {

@@ -27,7 +27,7 @@ pub struct ConfigInfo {
 /// The file comes from `harmony_build::generate()` in the crate's `build.rs`, one per target
 /// (lib, each bin, each example), picked through `CARGO_CRATE_NAME`.
 ///
-/// ```ignore
+/// ```text
 /// harmony_config::include_generated!();
 ///
 /// async fn run() -> Result<(), harmony_config::ConfigError> {

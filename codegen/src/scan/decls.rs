@@ -5,6 +5,7 @@ use syn::{File, Item};
 
 use super::attrs::{ModAttrs, cfg_texts};
 use super::diagnostic::span_position;
+use super::vis::Visibility;
 
 /// One `mod` item: `mod x;` or `mod x { ... }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,8 @@ pub struct ModDecl {
     pub line: usize,
     /// 1-based column of the `mod` keyword, in characters.
     pub column: usize,
+    /// The visibility written before `mod`.
+    pub vis: Visibility,
     /// Its `#[path]` and `#[cfg]` attributes (inner ones included, for inline modules).
     pub attrs: ModAttrs,
     /// The `mod` items inside `{ ... }`; `None` for `mod x;`.
@@ -52,6 +55,7 @@ fn mods_in(items: &[Item]) -> Vec<ModDecl> {
                     name: m.ident.unraw().to_string(),
                     line,
                     column,
+                    vis: Visibility::from_syn(&m.vis),
                     attrs: ModAttrs::read(&m.attrs),
                     body: m.content.as_ref().map(|(_, items)| mods_in(items)),
                 })

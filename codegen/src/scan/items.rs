@@ -8,6 +8,7 @@ use syn::{Attribute, Ident, Item, ItemEnum, ItemStruct};
 use super::attrs::{cfg_texts, config_derive};
 use super::diagnostic::span_position;
 use super::tree::ModuleTree;
+use super::vis::Visibility;
 
 /// The item that derives `Config`.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +28,10 @@ pub struct ConfigItem<'a> {
     pub name: String,
     /// The module holding it, inline modules included, e.g. `["net", "tls"]`.
     pub module_path: Vec<String>,
+    /// The visibility of each module on `module_path`, as its parent declares it.
+    pub path_vis: Vec<Visibility>,
+    /// The type's own visibility.
+    pub vis: Visibility,
     /// The file it is written in.
     pub file: &'a Path,
     /// 1-based line of the type's name.
@@ -51,6 +56,7 @@ impl ModuleTree {
                 let scope = Scope {
                     file: &module.path,
                     module_path: module.module_path.clone(),
+                    path_vis: module.path_vis.clone(),
                     cfgs: module.cfgs.clone(),
                 };
                 scope.collect(&file.items, &mut out);
@@ -72,18 +78,19 @@ impl ModuleTree {
 struct Scope<'a> {
     file: &'a Path,
     module_path: Vec<String>,
+    path_vis: Vec<Visibility>,
     cfgs: Vec<String>,
 }
 
 impl<'a> Scope<'a> {
     fn collect(&self, items: &'a [Item], out: &mut Vec<ConfigItem<'a>>) {
         for item in items {
-            let (found, attrs, ident) = match item {
-                Item::Struct(s) => (ConfigItemRef::Struct(s), &s.attrs, &s.ident),
-                Item::Enum(e) => (ConfigItemRef::Enum(e), &e.attrs, &e.ident),
+            let (found, attrs, ident, vis) = match item {
+                Item::Struct(s) => (ConfigItemRef::Struct(s), &s.attrs, &s.ident, &s.vis),
+                Item::Enum(e) => (ConfigItemRef::Enum(e), &e.attrs, &e.ident, &e.vis),
                 Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
-                        self.inline(&m.ident, &m.attrs).collect(inner, out);
+                        self.inline(&m.ident, &m.vis, &m.attrs).collect(inner, out);
                     }
                     continue;
                 }
@@ -100,6 +107,8 @@ impl<'a> Scope<'a> {
                 item: found,
                 name: ident.unraw().to_string(),
                 module_path: self.module_path.clone(),
+                path_vis: self.path_vis.clone(),
+                vis: Visibility::from_syn(vis),
                 file: self.file,
                 line,
                 column,
@@ -109,14 +118,17 @@ impl<'a> Scope<'a> {
     }
 
     /// The scope of `mod name { ... }` inside this one.
-    fn inline(&self, name: &Ident, attrs: &[Attribute]) -> Self {
+    fn inline(&self, name: &Ident, vis: &syn::Visibility, attrs: &[Attribute]) -> Self {
         let mut module_path = self.module_path.clone();
         module_path.push(name.unraw().to_string());
+        let mut path_vis = self.path_vis.clone();
+        path_vis.push(Visibility::from_syn(vis));
         let mut cfgs = self.cfgs.clone();
         cfgs.extend(cfg_texts(attrs));
         Self {
             file: self.file,
             module_path,
+            path_vis,
             cfgs,
         }
     }

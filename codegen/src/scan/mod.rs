@@ -9,7 +9,7 @@
 //!    modules. Only files containing [`MARKER`] are parsed with syn; the others are read by a
 //!    text scan that finds their `mod` items while skipping comments and literals.
 //! 3. [`ModuleTree::config_items`] lists every `#[derive(.., Config)]` type with its module
-//!    path, location and cfgs; [`ModuleTree::parsed`] parses any other file on demand.
+//!    path, location, cfgs and the [`Visibility`] of the type and of each module on its path; [`ModuleTree::parsed`] parses any other file on demand.
 //!
 //! Nothing here panics or stops at the first problem: each one becomes a [`Diagnostic`] at
 //! `file:line:col`, and the walk goes on.
@@ -44,6 +44,7 @@ mod resolve;
 mod targets;
 mod text;
 mod tree;
+mod vis;
 
 pub use attrs::{ModAttrs, PathAttr};
 pub use decls::{FileDecls, ModDecl};
@@ -52,3 +53,4 @@ pub use items::{ConfigItem, ConfigItemRef};
 pub use targets::{ScanError, Target, TargetKind, targets};
 pub use text::TextError;
 pub use tree::{Location, MARKER, ModuleFile, ModuleTree, ScanOptions, module_tree};
+pub use vis::Visibility;

@@ -7,11 +7,12 @@ use std::fmt;
 use std::ops::Range;
 
 use syn::Attribute;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::{Parse, ParseStream, Parser};
 
 use super::attrs::{ModAttrs, cfg_texts};
 use super::decls::{FileDecls, ModDecl};
 use super::lexer::{Kind, LexError, Lexer, Lines, Token};
+use super::vis::Visibility;
 
 /// Deeper inline nesting is refused rather than risking the stack.
 const MAX_INLINE_DEPTH: usize = 128;
@@ -120,6 +121,8 @@ impl<'a> Scanner<'a> {
         let mut body = Body::default();
         // Outer attributes seen since the last item ended; they belong to the next item.
         let mut pending: Vec<Range<usize>> = Vec::new();
+        // The visibility just before this token; only `unsafe` may stand between it and `mod`.
+        let mut vis = Vis::None;
         loop {
             let Some(token) = self.next()? else {
                 return match open {
@@ -127,6 +130,7 @@ impl<'a> Scanner<'a> {
                     Some(at) => Err(Fail::new(at, "this `{` is never closed")),
                 };
             };
+            let before = std::mem::take(&mut vis);
             match token.kind {
                 Kind::Punct(b'#') => {
                     let inner = self.eat(Kind::Punct(b'!'))?;
@@ -140,16 +144,29 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 Kind::Ident {
+                    text: "pub",
+                    raw: false,
+                } => vis = Vis::Pub(token.start),
+                Kind::Ident {
+                    text: "unsafe",
+                    raw: false,
+                } => vis = before.closed(),
+                Kind::Ident {
                     text: "mod",
                     raw: false,
                 } => {
-                    if let Some(decl) = self.module(token.start, &pending, depth)? {
+                    let written = before.closed().range();
+                    if let Some(decl) = self.module(token.start, &pending, written, depth)? {
                         body.mods.push(decl);
                     }
                     pending.clear();
                 }
                 Kind::Open(delim) => {
-                    self.skip_group(token.start, delim)?;
+                    let end = self.skip_group(token.start, delim)?;
+                    // `pub(crate)`, `pub(in path)`: the group right after `pub` belongs to it.
+                    if let (b'(', Vis::Pub(start)) = (delim, before) {
+                        vis = Vis::Written(start..end);
+                    }
                     // A brace group ends an item; `pub(crate)` or `[T; N]` do not.
                     if delim == b'{' {
                         pending.clear();
@@ -170,6 +187,7 @@ impl<'a> Scanner<'a> {
         &mut self,
         at: usize,
         outer: &[Range<usize>],
+        vis: Option<Range<usize>>,
         depth: usize,
     ) -> Result<Option<ModDecl>, Fail> {
         let Some(name_token) = self.next()? else {
@@ -200,10 +218,15 @@ impl<'a> Scanner<'a> {
                 return Ok(None);
             }
         };
+        let vis = match vis {
+            Some(range) => parse_vis(self.src, range)?,
+            None => Visibility::Private,
+        };
         Ok(Some(ModDecl {
             name: name.to_owned(),
             line,
             column,
+            vis,
             attrs: ModAttrs::read(&attrs),
             body,
         }))
@@ -264,6 +287,48 @@ fn closer(open: u8) -> u8 {
         b'[' => b']',
         _ => b'}',
     }
+}
+
+/// Where the scanner is in reading a visibility.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Vis {
+    /// None read, or something else came after it.
+    #[default]
+    None,
+    /// `pub` at this offset, which a `(...)` may still extend.
+    Pub(usize),
+    /// A whole visibility: `pub` and maybe its `(...)`, as a byte range.
+    Written(Range<usize>),
+}
+
+impl Vis {
+    /// The same visibility, which no `(...)` can extend any more.
+    fn closed(self) -> Self {
+        match self {
+            Self::Pub(start) => Self::Written(start..start + "pub".len()),
+            other => other,
+        }
+    }
+
+    fn range(self) -> Option<Range<usize>> {
+        match self {
+            Self::Written(range) => Some(range),
+            Self::None | Self::Pub(_) => None,
+        }
+    }
+}
+
+/// Parses a visibility's source text with syn, so it reads the same on both paths.
+fn parse_vis(src: &str, range: Range<usize>) -> Result<Visibility, Fail> {
+    let text = src.get(range.clone()).unwrap_or_default();
+    if text == "pub" {
+        // The usual case, without a parse.
+        return Ok(Visibility::Public);
+    }
+    syn::Visibility::parse
+        .parse_str(text)
+        .map(|vis| Visibility::from_syn(&vis))
+        .map_err(|e| Fail::new(range.start, format!("malformed visibility: {e}")))
 }
 
 /// Parses attribute source text with syn, so attributes read the same on both paths.

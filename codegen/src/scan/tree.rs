@@ -9,6 +9,7 @@ use super::attrs::PathAttr;
 use super::decls::{FileDecls, ModDecl};
 use super::diagnostic::{Diagnostic, DiagnosticKind};
 use super::resolve::{ModDir, Unresolved, clean};
+use super::vis::Visibility;
 
 /// Only files containing this text are parsed with syn; `#[derive(Config)]` cannot hide from it.
 pub const MARKER: &str = "Config";
@@ -41,6 +42,9 @@ pub struct ModuleFile {
     pub path: PathBuf,
     /// The module's path within its crate, e.g. `["net", "tls"]`; empty for the root.
     pub module_path: Vec<String>,
+    /// The visibility of each module on `module_path`, as written where its parent declares
+    /// it: one per segment, inline modules included.
+    pub path_vis: Vec<Visibility>,
     /// The `cfg(...)`s on every `mod` item on the way here, then the file's own `#![cfg]`s.
     pub cfgs: Vec<String>,
     /// Where the `mod` item that loads this file is; `None` for the root.
@@ -89,7 +93,7 @@ impl ModuleTree {
             ancestors: Vec::new(),
         };
         let dir = ModDir::of_root(&root);
-        walker.visit_file(&root, &[], Vec::new(), &dir, None);
+        walker.visit_file(&root, &ModPath::default(), Vec::new(), &dir, None);
         let mut tree = walker.tree;
         tree.files_read = tree.sources.keys().cloned().collect();
         tree.files_read.sort();
@@ -153,6 +157,25 @@ fn parse<'s>(path: &Path, source: &'s Source) -> &'s Result<syn::File, Diagnosti
         .get_or_init(|| syn::parse_file(&source.text).map_err(|e| Diagnostic::from_syn(path, &e)))
 }
 
+/// A module's path within its crate, with the visibility of each step.
+#[derive(Default)]
+struct ModPath {
+    names: Vec<String>,
+    vis: Vec<Visibility>,
+}
+
+impl ModPath {
+    fn child(&self, name: &str, vis: &Visibility) -> Self {
+        let mut child = Self {
+            names: self.names.clone(),
+            vis: self.vis.clone(),
+        };
+        child.names.push(name.to_owned());
+        child.vis.push(vis.clone());
+        child
+    }
+}
+
 struct Walker {
     tree: ModuleTree,
     /// Canonical paths of the files being walked, root first: a file among them is a cycle.
@@ -163,7 +186,7 @@ impl Walker {
     fn visit_file(
         &mut self,
         path: &Path,
-        module_path: &[String],
+        module_path: &ModPath,
         cfgs: Vec<String>,
         dir: &ModDir,
         declared_at: Option<Location>,
@@ -200,7 +223,8 @@ impl Walker {
         cfgs.extend(decls.inner_cfgs);
         self.tree.modules.push(ModuleFile {
             path: path.to_path_buf(),
-            module_path: module_path.to_vec(),
+            module_path: module_path.names.clone(),
+            path_vis: module_path.vis.clone(),
             cfgs: cfgs.clone(),
             declared_at,
             has_marker,
@@ -214,7 +238,7 @@ impl Walker {
         &mut self,
         file: &Path,
         decls: &[ModDecl],
-        module_path: &[String],
+        module_path: &ModPath,
         cfgs: &[String],
         dir: &ModDir,
     ) {
@@ -242,8 +266,7 @@ impl Walker {
                     continue;
                 }
             };
-            let mut child_path = module_path.to_vec();
-            child_path.push(name.clone());
+            let child_path = module_path.child(name, &decl.vis);
             let mut child_cfgs = cfgs.to_vec();
             child_cfgs.extend(decl.attrs.cfgs.iter().cloned());
             match &decl.body {

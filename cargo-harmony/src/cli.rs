@@ -1,0 +1,102 @@
+//! The command line, with clap. Cargo calls a subcommand's binary with the subcommand's name
+//! as its first argument, so the parser starts at `cargo`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  a check found drift or a problem (`sync --check`, an invalid value for `set`)
+  2  a usage, parse or I/O error";
+
+/// `cargo harmony ...`, as cargo invokes it.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::Styles::plain())]
+pub enum CargoCli {
+    /// Typed config for a Rust workspace: schemas, docs, and the values in each store.
+    Harmony(Cli),
+}
+
+/// The `harmony` subcommand.
+#[derive(Debug, Args)]
+#[command(version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Which crates, and how to print.
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Which crates to look at, and how to print.
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    /// Path to Cargo.toml [default: the workspace of the current directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Only these packages [default: every workspace member]
+    #[arg(short, long = "package", global = true, value_name = "SPEC")]
+    pub packages: Vec<String>,
+    /// Print data as text for people, or as JSON lines with a `reason` field for tools
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+/// How output is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Text for people.
+    Human,
+    /// One JSON object per line, each with a `reason` field.
+    Json,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write each crate's JSON Schemas, CONFIG.md and .env.example from the config structs
+    Sync {
+        /// Write nothing; exit 1 and show what is stale (for CI)
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema of a key, as `sync` writes it
+    Schema {
+        /// The config key
+        key: String,
+    },
+    /// List every key: its crate, Rust type, `file:line`, variable, and where its value comes from
+    List,
+    /// Print a key's value as JSON; secret fields are redacted unless --show-secrets is given
+    Get {
+        /// The config key
+        key: String,
+        /// Show secret fields too
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Store a key's value, validated against its schema first; the value comes from --json,
+    /// --file, or stdin
+    Set {
+        /// The config key
+        key: String,
+        /// The value as JSON
+        #[arg(long, value_name = "JSON", conflicts_with = "file")]
+        json: Option<String>,
+        /// A file holding the value as JSON
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+    /// Remove a key's stored value
+    Unset {
+        /// The config key
+        key: String,
+    },
+    /// Show every source in order: what each holds (redacted), which wins, which it shadows
+    Explain {
+        /// The config key
+        key: String,
+    },
+}

@@ -1,0 +1,584 @@
+//! `CONFIG.md` and `.env.example`, rendered with minijinja from the templates in the
+//! repository's `templates/` folder. What the templates show is read from each key's JSON
+//! Schema, so the reference never says more or less than the schema file next to it.
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use harmony_codegen::emit::env_var_name;
+use harmony_codegen::schema::SECRET_KEYWORD;
+
+use super::artifacts::{DOC_MARKER, SCHEMA_DIR, SCHEMA_SUFFIX, relative};
+use crate::Error;
+use crate::workspace::Workspace;
+
+const CONFIG_MD_TEMPLATE: &str = include_str!("../../../templates/CONFIG.md.jinja");
+const ENV_EXAMPLE_TEMPLATE: &str = include_str!("../../../templates/env.example.jinja");
+
+/// How deep the type labels and example values follow nested schemas.
+const MAX_DEPTH: u8 = 8;
+
+/// The data both templates render: every key, sorted.
+#[derive(Serialize)]
+pub(super) struct Docs {
+    marker: &'static str,
+    keys: Vec<KeyView>,
+}
+
+#[derive(Serialize)]
+struct KeyView {
+    key: String,
+    env_var: String,
+    krate: String,
+    type_path: String,
+    /// The defining file, relative to the workspace root.
+    file: String,
+    line: usize,
+    schema_path: String,
+    title: String,
+    description: String,
+    /// The first line of the docs, for one-line mentions.
+    summary: String,
+    fields: Vec<FieldView>,
+    /// The struct and enum types the fields use, from the schema's `$defs`.
+    types: Vec<TypeView>,
+    /// A placeholder value of the right shape, as JSON quoted for a shell: never a real value.
+    example: String,
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    name: String,
+    ty: String,
+    required: bool,
+    secret: bool,
+    /// The schema's `default`, as JSON; a default written in Rust is code, not in the schema.
+    default: Option<String>,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct TypeView {
+    name: String,
+    ty: String,
+    description: String,
+    fields: Vec<FieldView>,
+}
+
+impl Docs {
+    /// The data of every key of `workspace`.
+    pub(super) fn new(workspace: &Workspace) -> Self {
+        let root = &workspace.root;
+        let keys = workspace
+            .configs()
+            .into_iter()
+            .map(|(krate, config)| {
+                let schema = &config.schema;
+                let defs = schema.get("$defs").and_then(Value::as_object);
+                let title = text(schema, "title");
+                let description = text(schema, "description");
+                let summary = first_line(if title.is_empty() {
+                    &description
+                } else {
+                    &title
+                });
+                let schema_file = krate
+                    .manifest_dir
+                    .join(SCHEMA_DIR)
+                    .join(format!("{}{SCHEMA_SUFFIX}", config.key));
+                KeyView {
+                    key: config.key.clone(),
+                    env_var: env_var_name(&config.key),
+                    krate: krate.name.clone(),
+                    type_path: config.type_path.clone(),
+                    file: relative(root, &krate.manifest_dir.join(&config.file)),
+                    line: config.line,
+                    schema_path: relative(root, &schema_file),
+                    title,
+                    description,
+                    summary,
+                    fields: fields(schema),
+                    types: defs.map(types).unwrap_or_default(),
+                    example: shell_quote(&inline_json(&example(schema, defs, 0))),
+                }
+            })
+            .collect();
+        Self {
+            marker: DOC_MARKER,
+            keys,
+        }
+    }
+
+    /// The text of `CONFIG.md`.
+    pub(super) fn config_md(&self) -> Result<String, Error> {
+        self.render("CONFIG.md.jinja", CONFIG_MD_TEMPLATE)
+    }
+
+    /// The text of `.env.example`.
+    pub(super) fn env_example(&self) -> Result<String, Error> {
+        self.render("env.example.jinja", ENV_EXAMPLE_TEMPLATE)
+    }
+
+    fn render(&self, name: &'static str, source: &'static str) -> Result<String, Error> {
+        let failed = |e: minijinja::Error| {
+            Error::Source(format!(
+                "templates/{name}: {e}; this is a bug in cargo-harmony"
+            ))
+        };
+        let mut env = Environment::new();
+        let syntax = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(failed)?;
+        env.set_syntax(syntax);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.add_filter("cell", cell);
+        env.add_template(name, source).map_err(failed)?;
+        let template = env.get_template(name).map_err(failed)?;
+        template.render(Serde(self)).map_err(failed)
+    }
+}
+
+/// Escapes text for a markdown table cell: `|` would end the cell, a newline the row.
+fn cell(value: &str) -> String {
+    value
+        .trim()
+        .replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
+}
+
+fn text(schema: &Value, name: &str) -> String {
+    schema
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+/// The fields of an object schema: its `properties`, then those of the structs flattened
+/// into it (`allOf` items with properties), each once.
+fn fields(schema: &Value) -> Vec<FieldView> {
+    let mut out: Vec<FieldView> = Vec::new();
+    let flattened = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for object in std::iter::once(schema).chain(flattened) {
+        let Some(properties) = object.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let required: Vec<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (name, property) in properties {
+            if out.iter().any(|f| &f.name == name) {
+                continue;
+            }
+            let description = match text(property, "description") {
+                d if d.is_empty() => text(property, "title"),
+                d => d,
+            };
+            out.push(FieldView {
+                name: name.clone(),
+                ty: type_label(property, 0),
+                required: required.contains(&name.as_str()),
+                secret: is_secret(property),
+                default: property.get("default").map(inline_json),
+                description,
+            });
+        }
+    }
+    out
+}
+
+/// The named types of `$defs`, sorted by name.
+fn types(defs: &Map<String, Value>) -> Vec<TypeView> {
+    let mut types: Vec<TypeView> = defs
+        .iter()
+        .map(|(name, schema)| {
+            let description = match text(schema, "description") {
+                d if d.is_empty() => text(schema, "title"),
+                d => d,
+            };
+            TypeView {
+                name: name.clone(),
+                ty: type_label(&without_docs(schema), 1),
+                description,
+                fields: fields(schema),
+            }
+        })
+        .collect();
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    types
+}
+
+/// A definition's own label would be its name; its shape is what the reader needs.
+fn without_docs(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if let Some(map) = schema.as_object_mut() {
+        map.remove("title");
+        map.remove("description");
+    }
+    schema
+}
+
+/// Whether a property is marked secret, itself or in a branch (`Option<Secret<T>>`).
+fn is_secret(schema: &Value) -> bool {
+    let marked = |s: &Value| s.get(SECRET_KEYWORD).and_then(Value::as_bool) == Some(true);
+    marked(schema)
+        || ["anyOf", "oneOf", "allOf"].iter().any(|keyword| {
+            schema
+                .get(*keyword)
+                .and_then(Value::as_array)
+                .is_some_and(|items| items.iter().any(marked))
+        })
+}
+
+/// A short type for people: `string`, `integer 0..=65535`, `array of string`, `Tls | null`.
+fn type_label(schema: &Value, depth: u8) -> String {
+    let map = match schema {
+        Value::Object(map) => map,
+        Value::Bool(true) => return "any".to_owned(),
+        Value::Bool(false) => return "nothing".to_owned(),
+        _ => return "?".to_owned(),
+    };
+    if depth > MAX_DEPTH {
+        return "…".to_owned();
+    }
+    let label = |s: &Value| type_label(s, depth + 1);
+    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+        return reference.rsplit('/').next().unwrap_or(reference).to_owned();
+    }
+    if let Some(value) = map.get("const") {
+        return inline_json(value);
+    }
+    if let Some(values) = map.get("enum").and_then(Value::as_array) {
+        return values
+            .iter()
+            .map(inline_json)
+            .collect::<Vec<_>>()
+            .join(" | ");
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        if let Some(items) = map.get(keyword).and_then(Value::as_array)
+            && !items.is_empty()
+        {
+            return items
+                .iter()
+                .filter(|item| !is_unit_variant_object(item, items))
+                .map(label)
+                .collect::<Vec<_>>()
+                .join(" | ");
+        }
+    }
+    match map.get("type") {
+        Some(Value::String(ty)) => labelled(ty, map, depth),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|ty| labelled(ty, map, depth))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        _ if map.contains_key("allOf") || map.contains_key("properties") => "object".to_owned(),
+        _ => "any".to_owned(),
+    }
+}
+
+/// The one property of an object that requires it and allows nothing else.
+fn single_property(map: &Map<String, Value>) -> Option<(&str, &Value)> {
+    let mut properties = map.get("properties").and_then(Value::as_object)?.iter();
+    let (Some((name, value)), None) = (properties.next(), properties.next()) else {
+        return None;
+    };
+    let required = map.get("required").and_then(Value::as_array)?;
+    let closed = map.get("additionalProperties") == Some(&Value::Bool(false));
+    (closed && required.iter().any(|r| r.as_str() == Some(name))).then_some((name.as_str(), value))
+}
+
+/// serde also reads a unit variant `"A"` written as `{"A": null}`; a label shows only `"A"`.
+fn is_unit_variant_object(item: &Value, siblings: &[Value]) -> bool {
+    let Some(properties) = item.get("properties").and_then(Value::as_object) else {
+        return false;
+    };
+    let mut names = properties.iter();
+    let (Some((name, schema)), None) = (names.next(), names.next()) else {
+        return false;
+    };
+    let null = schema.get("type").and_then(Value::as_str) == Some("null");
+    null && siblings.iter().any(|sibling| {
+        sibling
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.iter().any(|v| v.as_str() == Some(name)))
+    })
+}
+
+/// The Rust integer type whose exact range `min..=max` is, for a shorter label.
+fn integer_type(min: &Value, max: &Value) -> Option<&'static str> {
+    const TYPES: [(&str, i128, i128); 8] = [
+        ("u8", 0, u8::MAX as i128),
+        ("u16", 0, u16::MAX as i128),
+        ("u32", 0, u32::MAX as i128),
+        ("u64", 0, u64::MAX as i128),
+        ("i8", i8::MIN as i128, i8::MAX as i128),
+        ("i16", i16::MIN as i128, i16::MAX as i128),
+        ("i32", i32::MIN as i128, i32::MAX as i128),
+        ("i64", i64::MIN as i128, i64::MAX as i128),
+    ];
+    let bound = |v: &Value| {
+        v.as_i64()
+            .map(i128::from)
+            .or_else(|| v.as_u64().map(i128::from))
+    };
+    let (min, max) = (bound(min)?, bound(max)?);
+    TYPES
+        .iter()
+        .find(|(_, lo, hi)| (*lo, *hi) == (min, max))
+        .map(|(name, ..)| *name)
+}
+
+fn labelled(ty: &str, map: &Map<String, Value>, depth: u8) -> String {
+    let label = |s: &Value| type_label(s, depth + 1);
+    match ty {
+        "array" => {
+            if let Some(items) = map.get("prefixItems").and_then(Value::as_array) {
+                format!(
+                    "[{}]",
+                    items.iter().map(label).collect::<Vec<_>>().join(", ")
+                )
+            } else if let Some(items) = map.get("items").filter(|i| i.is_object()) {
+                format!("array of {}", label(items))
+            } else {
+                "array".to_owned()
+            }
+        }
+        "object" => match map.get("additionalProperties") {
+            Some(values) if values.is_object() && !map.contains_key("properties") => {
+                format!("map of {}", label(values))
+            }
+            _ => match single_property(map) {
+                // An externally tagged variant: `{"Tcp": {...}}`.
+                Some((name, value)) => format!("{{{}: {}}}", Value::from(name), label(value)),
+                None => "object".to_owned(),
+            },
+        },
+        "integer" | "number" => match (map.get("minimum"), map.get("maximum")) {
+            (Some(min), Some(max)) => match integer_type(min, max) {
+                Some(rust) if ty == "integer" => format!("integer ({rust})"),
+                _ => format!("{ty} {min}..={max}"),
+            },
+            (Some(min), None) => format!("{ty} ≥ {min}"),
+            (None, Some(max)) => format!("{ty} ≤ {max}"),
+            (None, None) => ty.to_owned(),
+        },
+        "string" => match map.get("format").and_then(Value::as_str) {
+            Some(format) => format!("string ({format})"),
+            None => "string".to_owned(),
+        },
+        other => other.to_owned(),
+    }
+}
+
+/// A placeholder of the shape `schema` describes: empty strings, zeros, `false`, empty
+/// arrays and maps, `null` where allowed, an enum's first value. Never a real value.
+fn example(schema: &Value, defs: Option<&Map<String, Value>>, depth: u8) -> Value {
+    let Some(map) = schema.as_object() else {
+        return Value::Null;
+    };
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
+    let nested = |s: &Value| example(s, defs, depth + 1);
+    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+        let name = reference.strip_prefix("#/$defs/").unwrap_or(reference);
+        return defs.and_then(|d| d.get(name)).map_or(Value::Null, nested);
+    }
+    if let Some(value) = map.get("const") {
+        return value.clone();
+    }
+    if let Some(first) = map
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|v| v.first())
+    {
+        return first.clone();
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        if let Some(items) = map.get(keyword).and_then(Value::as_array) {
+            let nullable = items
+                .iter()
+                .any(|i| i.get("type").and_then(Value::as_str) == Some("null"));
+            return match items.first() {
+                Some(_) if nullable => Value::Null,
+                Some(first) => nested(first),
+                None => Value::Null,
+            };
+        }
+    }
+    let ty = match map.get("type") {
+        Some(Value::String(ty)) => ty.as_str(),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ if map.contains_key("properties") || map.contains_key("allOf") => "object",
+        _ => "null",
+    };
+    match ty {
+        "string" => Value::String(String::new()),
+        "integer" | "number" => map
+            .get("minimum")
+            .filter(|m| m.as_f64().is_some_and(|m| m > 0.0))
+            .cloned()
+            .unwrap_or_else(|| 0.into()),
+        "boolean" => Value::Bool(false),
+        "array" => Value::Array(
+            map.get("prefixItems")
+                .and_then(Value::as_array)
+                .map(|items| items.iter().map(nested).collect())
+                .unwrap_or_default(),
+        ),
+        "object" => {
+            let mut object = Map::new();
+            let flattened = map.get("allOf").and_then(Value::as_array);
+            for part in std::iter::once(schema).chain(flattened.into_iter().flatten()) {
+                if let Some(properties) = part.get("properties").and_then(Value::as_object) {
+                    for (name, property) in properties {
+                        if !object.contains_key(name) {
+                            object.insert(name.clone(), nested(property));
+                        }
+                    }
+                }
+            }
+            Value::Object(object)
+        }
+        _ => Value::Null,
+    }
+}
+
+/// JSON on one line, spaced for reading: `{"host": "", "port": 0}`.
+fn inline_json(value: &Value) -> String {
+    match value {
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(inline_json).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", Value::from(k.as_str()), inline_json(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        scalar => scalar.to_string(),
+    }
+}
+
+/// `text` in single quotes, for a shell or a `.env` file.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn labels_follow_the_schema() {
+        let u16 = json!({ "type": "integer", "minimum": 0, "maximum": 65535 });
+        assert_eq!(type_label(&u16, 0), "integer (u16)");
+        let port = json!({ "type": "integer", "minimum": 1, "maximum": 65535 });
+        assert_eq!(type_label(&port, 0), "integer 1..=65535");
+        let unit = json!({ "anyOf": [
+            { "type": "string", "enum": ["A"] },
+            { "type": "object", "properties": { "A": { "type": "null" } }, "required": ["A"] },
+            { "type": "object", "properties": { "B": { "type": "string" } }, "required": ["B"], "additionalProperties": false },
+        ] });
+        assert_eq!(type_label(&unit, 0), r#""A" | {"B": string}"#);
+        let opt = json!({ "anyOf": [{ "$ref": "#/$defs/Tls" }, { "type": "null" }] });
+        assert_eq!(type_label(&opt, 0), "Tls | null");
+        let list = json!({ "type": "array", "items": { "type": "string" } });
+        assert_eq!(type_label(&list, 0), "array of string");
+        let map = json!({ "type": "object", "additionalProperties": { "type": "boolean" } });
+        assert_eq!(type_label(&map, 0), "map of boolean");
+        assert_eq!(
+            type_label(&json!({ "enum": ["a", "b"] }), 0),
+            r#""a" | "b""#
+        );
+        assert_eq!(type_label(&json!({}), 0), "any");
+    }
+
+    #[test]
+    fn fields_carry_required_and_secret_marks() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "host": { "type": "string", "description": "Where.\nReally." },
+                "password": { "type": "string", "writeOnly": true, SECRET_KEYWORD: true },
+            },
+            "required": ["host"],
+            "allOf": [{ "properties": { "extra": { "type": "boolean", "default": true } } }],
+        });
+        let fields = fields(&schema);
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["host", "password", "extra"]);
+        assert!(fields[0].required && !fields[0].secret);
+        assert!(!fields[1].required && fields[1].secret);
+        assert_eq!(fields[2].default.as_deref(), Some("true"));
+        assert_eq!(cell(&fields[0].description), "Where.<br>Really.");
+        assert_eq!(cell("a | b"), "a \\| b");
+    }
+
+    #[test]
+    fn examples_are_placeholders_of_the_right_shape() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "host": { "type": "string" },
+                "port": { "type": "integer", "minimum": 1, "maximum": 65535 },
+                "tls": { "anyOf": [{ "$ref": "#/$defs/Tls" }, { "type": "null" }] },
+                "mode": { "$ref": "#/$defs/Mode" },
+                "pair": { "type": "array", "prefixItems": [{ "type": "boolean" }, { "type": "number" }] },
+            },
+            "$defs": { "Mode": { "enum": ["it's", "b"] }, "Tls": { "type": "object" } },
+        });
+        let defs = schema.get("$defs").and_then(Value::as_object);
+        let text = inline_json(&example(&schema, defs, 0));
+        assert_eq!(
+            text,
+            r#"{"host": "", "port": 1, "tls": null, "mode": "it's", "pair": [false, 0]}"#
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn deep_schemas_end() {
+        let mut schema = json!({ "type": "string" });
+        for _ in 0..100 {
+            schema = json!({ "type": "array", "items": schema });
+        }
+        assert!(type_label(&schema, 0).ends_with('…'));
+        let mut object = json!({ "type": "string" });
+        for _ in 0..100 {
+            object = json!({ "type": "object", "properties": { "a": object } });
+        }
+        assert!(inline_json(&example(&object, None, 0)).contains("null"));
+    }
+}

@@ -1,0 +1,358 @@
+//! The commands that read and write stored values: `list`, `get`, `set`, `unset`, `explain`.
+//! They use the runtime's own default chain, so they see what applications see.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use harmony_config::redact::redact;
+use harmony_config::{ConfigSource, EnvSource, SqliteSource};
+use serde_json::{Value, json};
+
+use crate::cli::MessageFormat;
+use crate::workspace::Workspace;
+use crate::{Error, Outcome};
+
+/// The default chain, in order. The database is opened only when it exists, so reading
+/// never creates it.
+struct Chain {
+    sources: Vec<Arc<dyn ConfigSource>>,
+    /// The default database when it does not exist yet.
+    absent_db: Option<PathBuf>,
+}
+
+impl Chain {
+    async fn open(create: bool) -> Result<Self, Error> {
+        let path = SqliteSource::default_path()?;
+        let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
+        let mut absent_db = None;
+        if create || path.exists() {
+            sources.push(Arc::new(SqliteSource::open(&path).await?));
+        } else {
+            absent_db = Some(path);
+        }
+        Ok(Self { sources, absent_db })
+    }
+
+    /// What every source holds for `key`, in order.
+    async fn values(&self, key: &str) -> Result<Vec<(String, Option<Value>)>, Error> {
+        let mut out = Vec::new();
+        for source in &self.sources {
+            out.push((source.name(), source.get(key).await?));
+        }
+        if let Some(path) = &self.absent_db {
+            out.push((
+                format!("sqlite ({}, not created yet)", path.display()),
+                None,
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            action: "start",
+            path: PathBuf::from("the async runtime"),
+            source,
+        })
+}
+
+/// `cargo harmony list`: every key, where it is defined, and where its value comes from.
+pub(crate) fn list(workspace: &Workspace, format: MessageFormat) -> Result<Outcome, Error> {
+    runtime()?.block_on(async {
+        let chain = Chain::open(false).await?;
+        for (krate, config) in workspace.configs() {
+            let values = chain.values(&config.key).await?;
+            let from = values.iter().find(|(_, v)| v.is_some()).map_or("missing", |(name, _)| name.as_str());
+            let env_var = harmony_config::env_var_name(&config.key);
+            let location = format!("{}/{}:{}", krate.name, config.file, config.line);
+            match format {
+                MessageFormat::Human => {
+                    println!("{}\t{}\t{}\t{location}\t{env_var}\t{from}", config.key, krate.name, config.type_path);
+                }
+                MessageFormat::Json => println!(
+                    "{}",
+                    json!({ "reason": "key", "key": config.key, "crate": krate.name, "type": config.type_path,
+                            "file": config.file, "line": config.line, "env_var": env_var, "resolves_from": from })
+                ),
+            }
+        }
+        Ok(Outcome::Clean)
+    })
+}
+
+/// `cargo harmony get KEY`: the resolved value as JSON, secrets redacted unless asked for.
+pub(crate) fn get(workspace: &Workspace, key: &str, show_secrets: bool) -> Result<Outcome, Error> {
+    let (_, config) = workspace.find(key)?;
+    runtime()?.block_on(async {
+        let chain = Chain::open(false).await?;
+        let values = chain.values(key).await?;
+        let Some((_, Some(value))) = values.iter().find(|(_, v)| v.is_some()) else {
+            let tried: Vec<&str> = values.iter().map(|(name, _)| name.as_str()).collect();
+            return Err(Error::from(harmony_config::ConfigError::NotFound {
+                key: key.to_owned(),
+                tried: tried.iter().map(ToString::to_string).collect(),
+                env_var: harmony_config::env_var_name(key),
+            }));
+        };
+        let paths = secret_paths(&config.schema);
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let shown = if show_secrets {
+            value.clone()
+        } else {
+            redact(value, &paths)
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&shown).unwrap_or_default()
+        );
+        Ok(Outcome::Clean)
+    })
+}
+
+/// `cargo harmony set KEY`: validates the value against the key's schema, then stores it in
+/// the first store that persists. An invalid value names the failing field and writes nothing.
+pub(crate) fn set(
+    workspace: &Workspace,
+    key: &str,
+    json_text: Option<&str>,
+    file: Option<&PathBuf>,
+) -> Result<Outcome, Error> {
+    let (_, config) = workspace.find(key)?;
+    let (text, origin) = match (json_text, file) {
+        (Some(text), _) => (text.to_owned(), "--json".to_owned()),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+                action: "read",
+                path: path.clone(),
+                source,
+            })?;
+            (text, path.display().to_string())
+        }
+        (None, None) if std::io::stdin().is_terminal() => {
+            return Err(Error::Usage(format!(
+                "give the value of `{key}` with --json '{{...}}', --file PATH, or on stdin"
+            )));
+        }
+        (None, None) => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|source| Error::Io {
+                    action: "read",
+                    path: PathBuf::from("stdin"),
+                    source,
+                })?;
+            (text, "stdin".to_owned())
+        }
+    };
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{origin} is not valid JSON: {e}")))?;
+    let problems = validate(&config.schema, &value);
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("error: `{key}` {problem}");
+        }
+        eprintln!("nothing was written");
+        return Ok(Outcome::Problems);
+    }
+    runtime()?.block_on(async {
+        let chain = Chain::open(true).await?;
+        let target = chain
+            .sources
+            .iter()
+            .find(|s| s.should_persist())
+            .ok_or_else(|| {
+                Error::from(harmony_config::ConfigError::NoPersistentSource {
+                    key: key.to_owned(),
+                })
+            })?;
+        target.set(key, &value).await?;
+        eprintln!("stored `{key}` in {}", target.name());
+        Ok(Outcome::Clean)
+    })
+}
+
+/// `cargo harmony unset KEY`: removes the stored value from every store that holds one.
+pub(crate) fn unset(workspace: &Workspace, key: &str) -> Result<Outcome, Error> {
+    workspace.find(key)?;
+    runtime()?.block_on(async {
+        let chain = Chain::open(false).await?;
+        for source in chain.sources.iter().filter(|s| s.should_persist()) {
+            if source.get(key).await?.is_some() {
+                source.unset(key).await?;
+                eprintln!("removed `{key}` from {}", source.name());
+            }
+        }
+        if chain
+            .values(key)
+            .await?
+            .iter()
+            .any(|(name, v)| v.is_some() && name == "env")
+        {
+            eprintln!(
+                "note: {} still sets `{key}`",
+                harmony_config::env_var_name(key)
+            );
+        }
+        Ok(Outcome::Clean)
+    })
+}
+
+/// `cargo harmony explain KEY`: every source in order, what it holds, and which one wins.
+pub(crate) fn explain(
+    workspace: &Workspace,
+    key: &str,
+    format: MessageFormat,
+) -> Result<Outcome, Error> {
+    let (krate, config) = workspace.find(key)?;
+    let paths = secret_paths(&config.schema);
+    let secrets: Vec<&str> = paths.iter().map(String::as_str).collect();
+    runtime()?.block_on(async {
+        let chain = Chain::open(false).await?;
+        let values = chain.values(key).await?;
+        let winner = values.iter().position(|(_, v)| v.is_some());
+        if format == MessageFormat::Human {
+            println!("{key} ({} in {}/{}:{})", config.type_path, krate.name, config.file, config.line);
+            println!("  env var: {}", harmony_config::env_var_name(key));
+        }
+        for (i, (name, value)) in values.iter().enumerate() {
+            let status = match (value, winner) {
+                (None, _) => "empty",
+                (Some(_), Some(w)) if w == i => "wins",
+                (Some(_), _) => "shadowed",
+            };
+            let shown = value.as_ref().map(|v| redact(v, &secrets));
+            match format {
+                MessageFormat::Human => match &shown {
+                    Some(v) => println!("  {}. {name}: {status}: {v}", i + 1),
+                    None => println!("  {}. {name}: {status}", i + 1),
+                },
+                MessageFormat::Json => {
+                    println!("{}", json!({ "reason": "source", "key": key, "order": i + 1, "source": name, "status": status, "value": shown }));
+                }
+            }
+        }
+        if winner.is_none() && format == MessageFormat::Human {
+            println!("  no source holds a value: set {} or run `cargo harmony set {key}`", harmony_config::env_var_name(key));
+        }
+        Ok(Outcome::Clean)
+    })
+}
+
+/// Each way `value` breaks `schema`, as "at `path`: what".
+fn validate(schema: &Value, value: &Value) -> Vec<String> {
+    match jsonschema::validator_for(schema) {
+        Ok(validator) => validator
+            .iter_errors(value)
+            .map(|error| {
+                let path = error.instance_path().to_string();
+                let at = if path.is_empty() {
+                    ".".to_owned()
+                } else {
+                    path.trim_start_matches('/').replace('/', ".")
+                };
+                // The masked message says what was expected without quoting the value.
+                format!("at `{at}`: {}", error.masked())
+            })
+            .collect(),
+        Err(error) => vec![format!("has a schema the validator refuses: {error}")],
+    }
+}
+
+/// The dotted paths of secret fields, from the schema's `x-harmony-secret` marks.
+fn secret_paths(schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_secrets(schema, schema, "", &mut out, 0);
+    out
+}
+
+fn collect_secrets(root: &Value, node: &Value, path: &str, out: &mut Vec<String>, depth: u8) {
+    if depth > 32 {
+        return;
+    }
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str)
+        && let Some(target) = reference
+            .strip_prefix("#/$defs/")
+            .and_then(|name| root.get("$defs")?.get(name))
+    {
+        collect_secrets(root, target, path, out, depth + 1);
+    }
+    for keyword in ["anyOf", "oneOf", "allOf", "prefixItems"] {
+        for branch in node
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_secrets(root, branch, path, out, depth + 1);
+        }
+    }
+    for keyword in ["items", "additionalProperties"] {
+        if let Some(inner) = node.get(keyword).filter(|v| v.is_object()) {
+            collect_secrets(root, inner, path, out, depth + 1);
+        }
+    }
+    for (name, property) in node
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let child = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        if property.get(harmony_codegen::schema::SECRET_KEYWORD) == Some(&Value::Bool(true)) {
+            if !out.contains(&child) {
+                out.push(child);
+            }
+        } else {
+            collect_secrets(root, property, &child, out, depth + 1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_paths_follow_refs_and_nesting() {
+        let schema = json!({
+            "properties": {
+                "password": { "type": "string", "x-harmony-secret": true },
+                "db": { "$ref": "#/$defs/Db" },
+                "hosts": { "type": "array", "items": { "$ref": "#/$defs/Db" } },
+                "plain": { "type": "string" }
+            },
+            "$defs": { "Db": { "properties": { "token": { "anyOf": [{ "type": "string" }], "x-harmony-secret": true } } } }
+        });
+        assert_eq!(
+            secret_paths(&schema),
+            ["password", "db.token", "hosts.token"]
+        );
+    }
+
+    #[test]
+    fn validation_names_the_field_without_the_value() {
+        let schema = json!({ "type": "object", "properties": { "port": { "type": "integer" } }, "required": ["port"] });
+        let problems = validate(&schema, &json!({ "port": "hunter2" }));
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("at `port`: ") && !problems[0].contains("hunter2"),
+            "{problems:?}"
+        );
+        assert!(validate(&schema, &json!({ "port": 1 })).is_empty());
+        let missing = validate(&schema, &json!({}));
+        assert!(
+            missing[0].starts_with("at `.`: ") && missing[0].contains("port"),
+            "{missing:?}"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The workspace's crates and their configs: cargo metadata for the members, then the same
+//! codegen pipeline the build script runs, over every target of each.
+
+use std::path::{Path, PathBuf};
+
+use harmony_codegen::generate::{self, GeneratedConfig};
+use harmony_codegen::scan;
+use harmony_codegen::schema::{Problem, Severity};
+
+use crate::Error;
+use crate::cli::WorkspaceArgs;
+
+/// The selected members of a workspace, each with its configs.
+pub struct Workspace {
+    /// The workspace root, where `CONFIG.md` and `.env.example` go.
+    pub root: PathBuf,
+    /// The selected members, sorted by name.
+    pub crates: Vec<Crate>,
+    /// Problems in the sources, and keys defined twice.
+    pub problems: Vec<Problem>,
+}
+
+/// One member crate.
+pub struct Crate {
+    /// The package name.
+    pub name: String,
+    /// The directory of its `Cargo.toml`.
+    pub manifest_dir: PathBuf,
+    /// Its configs across every target, sorted by key, each once.
+    pub configs: Vec<GeneratedConfig>,
+}
+
+impl Workspace {
+    /// Reads the workspace that `args` select; runs `cargo metadata --no-deps`, which needs no
+    /// network.
+    ///
+    /// # Errors
+    ///
+    /// When cargo metadata fails, a `-p` names no member, or a crate's manifest cannot be read.
+    pub fn load(args: &WorkspaceArgs) -> Result<Self, Error> {
+        let mut command = cargo_metadata::MetadataCommand::new();
+        command.no_deps();
+        if let Some(path) = &args.manifest_path {
+            command.manifest_path(path);
+        }
+        let metadata = command.exec().map_err(|e| Error::Metadata(e.to_string()))?;
+        let members = metadata.workspace_packages();
+        for wanted in &args.packages {
+            if !members.iter().any(|p| p.name.as_str() == wanted) {
+                let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "no workspace member is called `{wanted}`; members: {}",
+                    names.join(", ")
+                )));
+            }
+        }
+        let mut crates = Vec::new();
+        let mut problems = Vec::new();
+        for package in members.iter().filter(|p| {
+            args.packages.is_empty() || args.packages.iter().any(|w| w == p.name.as_str())
+        }) {
+            let manifest_dir = package
+                .manifest_path
+                .parent()
+                .map(|d| d.as_std_path().to_owned())
+                .unwrap_or_default();
+            let (configs, found) = crate_configs(&manifest_dir)?;
+            problems.extend(found);
+            crates.push(Crate {
+                name: package.name.to_string(),
+                manifest_dir,
+                configs,
+            });
+        }
+        crates.sort_by(|a, b| a.name.cmp(&b.name));
+        problems.extend(duplicate_keys(&crates));
+        Ok(Self {
+            root: metadata.workspace_root.into_std_path_buf(),
+            crates,
+            problems,
+        })
+    }
+
+    /// Every config of the selected crates, with its crate, sorted by key.
+    #[must_use]
+    pub fn configs(&self) -> Vec<(&Crate, &GeneratedConfig)> {
+        let mut all: Vec<_> = self
+            .crates
+            .iter()
+            .flat_map(|c| c.configs.iter().map(move |config| (c, config)))
+            .collect();
+        all.sort_by(|a, b| a.1.key.cmp(&b.1.key));
+        all
+    }
+
+    /// The config of `key`.
+    ///
+    /// # Errors
+    ///
+    /// When no crate defines it; the message suggests the closest key.
+    pub fn find(&self, key: &str) -> Result<(&Crate, &GeneratedConfig), Error> {
+        let configs = self.configs();
+        configs
+            .iter()
+            .find(|(_, c)| c.key == key)
+            .copied()
+            .ok_or_else(|| {
+                let keys: Vec<&str> = configs.iter().map(|(_, c)| c.key.as_str()).collect();
+                Error::UnknownKey {
+                    key: key.to_owned(),
+                    closest: closest(key, &keys).map(str::to_owned),
+                }
+            })
+    }
+
+    /// The errors among [`Workspace::problems`]; warnings are only printed.
+    #[must_use]
+    pub fn errors(&self) -> Vec<&Problem> {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .collect()
+    }
+}
+
+/// The configs of every target of one crate. A struct reached from several targets (the
+/// library and a binary that declares the same modules) counts once.
+fn crate_configs(manifest_dir: &Path) -> Result<(Vec<GeneratedConfig>, Vec<Problem>), Error> {
+    let targets = scan::targets(manifest_dir, true).map_err(|e| Error::Source(e.to_string()))?;
+    let mut configs: Vec<GeneratedConfig> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    for target in targets {
+        let generated = generate::target(manifest_dir, &target.root);
+        for problem in generated.diagnostics {
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+        for config in generated.configs {
+            if !configs
+                .iter()
+                .any(|c| c.key == config.key && c.file == config.file && c.line == config.line)
+            {
+                configs.push(config);
+            }
+        }
+    }
+    configs.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok((configs, problems))
+}
+
+/// Two crates, or two structs of one crate, with one key: an error naming both places.
+fn duplicate_keys(crates: &[Crate]) -> Vec<Problem> {
+    let mut seen: Vec<(&str, PathBuf, usize)> = Vec::new();
+    let mut problems = Vec::new();
+    for krate in crates {
+        for config in &krate.configs {
+            let file = krate.manifest_dir.join(&config.file);
+            if let Some((_, other, line)) = seen.iter().find(|(key, ..)| *key == config.key) {
+                let message = format!(
+                    "config key `{}` is also defined at {}:{line}; keys are global in a user's store, so give one a prefix with #[config(key = \"...\")]",
+                    config.key,
+                    other.display()
+                );
+                problems.push(Problem::error(&file, config.line, 1, message));
+            } else {
+                seen.push((&config.key, file, config.line));
+            }
+        }
+    }
+    problems
+}
+
+/// The key closest to `key` by edit distance, when it is close enough to be a typo.
+#[must_use]
+pub fn closest<'a>(key: &str, keys: &[&'a str]) -> Option<&'a str> {
+    keys.iter()
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&key.to_lowercase(), &candidate.to_lowercase()),
+                *candidate,
+            )
+        })
+        .filter(|(d, candidate)| *d <= (candidate.len() / 3).max(2))
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn suggests_the_closest_key_only_when_close() {
+        let keys = ["myproj.Database", "myproj.Switch", "Other"];
+        assert_eq!(closest("myproj.Databse", &keys), Some("myproj.Database"));
+        assert_eq!(closest("MYPROJ.SWITCH", &keys), Some("myproj.Switch"));
+        assert_eq!(closest("completely.Different", &keys), None);
+    }
+}

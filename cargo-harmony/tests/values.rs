@@ -1,0 +1,180 @@
+//! `list`, `get`, `set`, `unset`, `explain` and `schema` against a real temporary workspace
+//! and a real SQLite file.
+
+#![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+const LIB: &str = r#"use harmony_config::Config;
+use serde::{Deserialize, Serialize};
+
+/// The database.
+#[derive(Config, Serialize, Deserialize, schemars::JsonSchema)]
+#[config(key = "app.Db")]
+pub struct Db {
+    pub host: String,
+    pub port: u16,
+    #[config(secret)]
+    pub password: String,
+}
+"#;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("app/src")).unwrap();
+        std::fs::write(
+            dir.path().join("app/Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("app/src/lib.rs"), LIB).unwrap();
+        Self { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("store/config.db")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("cargo-harmony").unwrap();
+        cmd.arg("harmony")
+            .args([
+                "--manifest-path",
+                &self.dir.path().join("Cargo.toml").display().to_string(),
+            ])
+            .args(args)
+            .env("HARMONY_CONFIG_DB", self.db())
+            .env_remove("HARMONY_CONFIG_app_Db")
+            .current_dir(self.dir.path());
+        cmd
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+#[test]
+fn set_validates_then_get_redacts_and_unset_removes() {
+    let fx = Fixture::new();
+    let list = fx.cmd(&["list"]).assert().success();
+    let out = text(&list.get_output().stdout);
+    assert!(
+        out.starts_with("app.Db\tapp\tcrate::Db\tapp/src/lib.rs:7\tHARMONY_CONFIG_app_Db\tmissing"),
+        "{out}"
+    );
+    assert!(!exists(&fx.db()), "reading never creates the database");
+
+    let bad = fx
+        .cmd(&[
+            "set",
+            "app.Db",
+            "--json",
+            r#"{"host": "h", "port": "hunter2", "password": "pw"}"#,
+        ])
+        .assert()
+        .code(1);
+    let err = text(&bad.get_output().stderr);
+    assert!(
+        err.contains("at `port`")
+            && err.contains("nothing was written")
+            && !err.contains("hunter2"),
+        "{err}"
+    );
+    assert!(!exists(&fx.db()), "an invalid value writes nothing");
+
+    fx.cmd(&["set", "app.Db"])
+        .write_stdin(r#"{"host": "h", "port": 5432, "password": "hunter2"}"#)
+        .assert()
+        .success();
+    let got = fx.cmd(&["get", "app.Db"]).assert().success();
+    let value: serde_json::Value = serde_json::from_slice(&got.get_output().stdout).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({"host": "h", "port": 5432, "password": "<redacted>"})
+    );
+    let shown = fx
+        .cmd(&["get", "app.Db", "--show-secrets"])
+        .assert()
+        .success();
+    assert!(text(&shown.get_output().stdout).contains("hunter2"));
+
+    let list = fx.cmd(&["list"]).assert().success();
+    assert!(text(&list.get_output().stdout).contains(&format!("sqlite ({})", fx.db().display())));
+
+    fx.cmd(&["unset", "app.Db"]).assert().success();
+    let missing = fx.cmd(&["get", "app.Db"]).assert().code(2);
+    assert!(text(&missing.get_output().stderr).contains("no value for `app.Db`"));
+}
+
+#[test]
+fn explain_shows_every_source_and_which_wins() {
+    let fx = Fixture::new();
+    fx.cmd(&[
+        "set",
+        "app.Db",
+        "--json",
+        r#"{"host": "stored", "port": 1, "password": "hunter2"}"#,
+    ])
+    .assert()
+    .success();
+    let explain = fx
+        .cmd(&["explain", "app.Db"])
+        .env(
+            "HARMONY_CONFIG_app_Db",
+            r#"{"host": "env", "port": 2, "password": "hunter3"}"#,
+        )
+        .assert()
+        .success();
+    let out = text(&explain.get_output().stdout);
+    assert!(out.contains("1. env: wins: {\"host\":\"env\""), "{out}");
+    assert!(
+        out.contains("2. sqlite (") && out.contains("shadowed: {\"host\":\"stored\""),
+        "{out}"
+    );
+    assert!(
+        !out.contains("hunter2") && !out.contains("hunter3"),
+        "{out}"
+    );
+
+    let json = fx
+        .cmd(&["--message-format", "json", "explain", "app.Db"])
+        .assert()
+        .success();
+    for line in text(&json.get_output().stdout).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(value["reason"], "source", "{line}");
+    }
+}
+
+#[test]
+fn unknown_keys_suggest_the_closest() {
+    let fx = Fixture::new();
+    let out = fx.cmd(&["get", "app.Bd"]).assert().code(2);
+    assert!(text(&out.get_output().stderr).contains("did you mean `app.Db`?"));
+}
+
+#[test]
+fn schema_prints_the_key_schema() {
+    let fx = Fixture::new();
+    let out = fx.cmd(&["schema", "app.Db"]).assert().success();
+    let schema: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(schema["x-harmony-key"], "app.Db");
+    assert_eq!(schema["properties"]["password"]["writeOnly"], true);
+}

@@ -1,0 +1,86 @@
+//! Typed accessors generated from the config structs of this crate.
+//!
+//! ```text
+//! cargo run -p example-accessors                      # lists every key, with its variable
+//! HARMONY_CONFIG_example_accessors_Server='{"host":"db","port":5432,"password":"pw"}' \
+//!     cargo run -p example-accessors -- show          # resolves the server config
+//! ```
+
+use std::process::ExitCode;
+
+use harmony_config::ConfigError;
+
+mod net;
+
+harmony_config::include_generated!();
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let show = std::env::args().nth(1).as_deref() == Some("show");
+    if !show {
+        list_keys();
+        return ExitCode::SUCCESS;
+    }
+    match show_server().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every key of this binary, from the generated registry.
+fn list_keys() {
+    for info in config::ALL {
+        println!(
+            "{}\t{}\t{}\t{}:{}",
+            info.key, info.type_path, info.env_var, info.file, info.line
+        );
+    }
+}
+
+async fn show_server() -> Result<(), ConfigError> {
+    let server = config::example_accessors_server().await?;
+    println!(
+        "server {}:{} (password: {} characters)",
+        server.host,
+        server.port,
+        server.password.expose().len()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config;
+
+    #[test]
+    fn the_registry_describes_each_key() {
+        let [info] = config::ALL else {
+            panic!("one key expected: {:?}", config::ALL)
+        };
+        assert_eq!(info.key, "example.accessors.Server");
+        assert_eq!(info.type_path, "crate::net::Server");
+        assert_eq!(info.env_var, "HARMONY_CONFIG_example_accessors_Server");
+        assert_eq!(info.secret_fields, ["password"]);
+        assert_eq!((info.file, info.line), ("src/net.rs", 11));
+        assert!(
+            info.docs
+                .starts_with("The database server.\n\nEvery instance"),
+            "{:?}",
+            info.docs
+        );
+
+        let schema: serde_json::Value = serde_json::from_str(info.schema).unwrap();
+        assert_eq!(schema["title"], "The database server.");
+        assert_eq!(schema["required"], serde_json::json!(["host", "password"]));
+        assert_eq!(schema["properties"]["password"]["writeOnly"], true);
+        let order: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            order,
+            ["host", "port", "password", "tls"],
+            "declaration order"
+        );
+    }
+}
