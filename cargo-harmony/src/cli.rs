@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
-  1  a check found drift or a problem (`sync --check`, an invalid value for `set`)
+  1  a check found drift or a problem (`sync --check`, `doctor`, an invalid value for
+     `set`), or `init` left a step to do by hand
   2  a usage, parse or I/O error";
 
 /// `cargo harmony ...`, as cargo invokes it.
@@ -98,5 +99,23 @@ pub enum Command {
     Explain {
         /// The config key
         key: String,
+    },
+    /// Check the database, stray variables, and stored values that drifted from their schema
+    ///
+    /// Checks the database's path, permissions (0600, directory 0700) and integrity, opening it
+    /// read-only; `HARMONY_CONFIG_*` variables that match no key, with the closest key; and
+    /// stored values, in the environment and the database, that no longer fit their key's
+    /// schema, by field path. Each finding comes with its fix; values are never printed.
+    Doctor,
+    /// Set up an existing crate: dependencies, build.rs and an example config struct
+    ///
+    /// Edits Cargo.toml keeping its comments, writes build.rs and an example config struct,
+    /// and prints the lines to add to the crate's root file. It never overwrites a file: for an
+    /// existing build.rs it prints what to add instead, and exits 1. A second run changes
+    /// nothing.
+    Init {
+        /// Depend on a local checkout of harmony by path [default: version requirements]
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
     },
 }

@@ -9,6 +9,8 @@
 //! cargo harmony get KEY         # the value, secrets redacted
 //! cargo harmony set KEY --json '{"port": 8080}'
 //! cargo harmony explain KEY     # every source, in order, and which one wins
+//! cargo harmony doctor          # the database, stray variables, values that drifted
+//! cargo harmony init            # add harmony_config to an existing crate
 //! ```
 
 use std::ffi::OsString;
@@ -16,7 +18,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cache;
 pub mod cli;
+mod doctor;
+mod init;
 mod schema_cmd;
 mod sync;
 mod values;
@@ -56,7 +61,17 @@ pub enum Outcome {
 }
 
 fn execute(cli: &cli::Cli) -> Result<Outcome, Error> {
-    let workspace = Workspace::load(&cli.workspace)?;
+    // `init` sets up a crate that does not use harmony_config yet: there is nothing to scan.
+    if let Command::Init { path } = &cli.command {
+        return init::run(&cli.workspace, path.as_deref());
+    }
+    let check = matches!(cli.command, Command::Sync { check: true });
+    let mode = if check {
+        workspace::CacheMode::Check
+    } else {
+        workspace::CacheMode::Sync
+    };
+    let workspace = Workspace::load_with(&cli.workspace, mode)?;
     let format = cli.workspace.message_format;
     match &cli.command {
         Command::Sync { check } => sync::run(&workspace, &cli.workspace, *check, format),
@@ -68,6 +83,8 @@ fn execute(cli: &cli::Cli) -> Result<Outcome, Error> {
         }
         Command::Unset { key } => values::unset(&workspace, key),
         Command::Explain { key } => values::explain(&workspace, key, format),
+        Command::Doctor => doctor::run(&workspace, format),
+        Command::Init { path } => init::run(&cli.workspace, path.as_deref()),
     }
 }
 

@@ -50,7 +50,7 @@ impl Chain {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -246,6 +246,15 @@ pub(crate) fn explain(
 
 /// Each way `value` breaks `schema`, as "at `path`: what".
 fn validate(schema: &Value, value: &Value) -> Vec<String> {
+    violations(schema, value)
+        .into_iter()
+        .map(|(at, what)| format!("at `{at}`: {what}"))
+        .collect()
+}
+
+/// Each way `value` breaks `schema`, as the dotted field path (`.` for the value itself) and
+/// what was expected. The message never quotes the value, which may be a secret.
+pub(crate) fn violations(schema: &Value, value: &Value) -> Vec<(String, String)> {
     match jsonschema::validator_for(schema) {
         Ok(validator) => validator
             .iter_errors(value)
@@ -257,10 +266,13 @@ fn validate(schema: &Value, value: &Value) -> Vec<String> {
                     path.trim_start_matches('/').replace('/', ".")
                 };
                 // The masked message says what was expected without quoting the value.
-                format!("at `{at}`: {}", error.masked())
+                (at, error.masked().to_string())
             })
             .collect(),
-        Err(error) => vec![format!("has a schema the validator refuses: {error}")],
+        Err(error) => vec![(
+            ".".to_owned(),
+            format!("the schema is one the validator refuses: {error}"),
+        )],
     }
 }
 

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use harmony_codegen::generate::{self, GeneratedConfig};
+use harmony_codegen::generate::GeneratedConfig;
 use harmony_codegen::scan;
 use harmony_codegen::schema::{Problem, Severity};
 
 use crate::Error;
+use crate::cache::Cache;
+pub use crate::cache::{Mode as CacheMode, Stats as CacheStats};
 use crate::cli::WorkspaceArgs;
 
 /// The selected members of a workspace, each with its configs.
@@ -18,6 +20,8 @@ pub struct Workspace {
     pub crates: Vec<Crate>,
     /// Problems in the sources, and keys defined twice.
     pub problems: Vec<Problem>,
+    /// How many targets came from the cache, and how many were scanned.
+    pub cache: CacheStats,
 }
 
 /// One member crate.
@@ -32,12 +36,23 @@ pub struct Crate {
 
 impl Workspace {
     /// Reads the workspace that `args` select; runs `cargo metadata --no-deps`, which needs no
-    /// network.
+    /// network. Uses and updates the cache, trusting unchanged sizes and mtimes.
     ///
     /// # Errors
     ///
     /// When cargo metadata fails, a `-p` names no member, or a crate's manifest cannot be read.
     pub fn load(args: &WorkspaceArgs) -> Result<Self, Error> {
+        Self::load_with(args, CacheMode::Sync)
+    }
+
+    /// [`Workspace::load`], with the cache used as `mode` says: [`CacheMode::Check`] checks
+    /// every cached file by its bytes and writes nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`Workspace::load`].
+    pub fn load_with(args: &WorkspaceArgs, mode: CacheMode) -> Result<Self, Error> {
+        let started = std::time::Instant::now();
         let mut command = cargo_metadata::MetadataCommand::new();
         command.no_deps();
         if let Some(path) = &args.manifest_path {
@@ -54,6 +69,9 @@ impl Workspace {
                 )));
             }
         }
+        let metadata_done = started.elapsed();
+        let mut cache = Cache::open(metadata.target_directory.as_std_path(), mode);
+        let cache_read = started.elapsed();
         let mut crates = Vec::new();
         let mut problems = Vec::new();
         for package in members.iter().filter(|p| {
@@ -64,7 +82,7 @@ impl Workspace {
                 .parent()
                 .map(|d| d.as_std_path().to_owned())
                 .unwrap_or_default();
-            let (configs, found) = crate_configs(&manifest_dir)?;
+            let (configs, found) = crate_configs(&manifest_dir, &mut cache)?;
             problems.extend(found);
             crates.push(Crate {
                 name: package.name.to_string(),
@@ -72,12 +90,26 @@ impl Workspace {
                 configs,
             });
         }
+        let stats = cache.stats();
+        let scanned = started.elapsed();
+        cache.save();
+        crate::cache::debug(&format!(
+            "cache: {} targets reused, {} verified by hash, {} scanned; cargo metadata {:?}, cache read {:?}, targets {:?}, cache write {:?}",
+            stats.reused,
+            stats.verified,
+            stats.scanned,
+            metadata_done,
+            cache_read.saturating_sub(metadata_done),
+            scanned.saturating_sub(cache_read),
+            started.elapsed().saturating_sub(scanned),
+        ));
         crates.sort_by(|a, b| a.name.cmp(&b.name));
         problems.extend(duplicate_keys(&crates));
         Ok(Self {
             root: metadata.workspace_root.into_std_path_buf(),
             crates,
             problems,
+            cache: stats,
         })
     }
 
@@ -123,14 +155,18 @@ impl Workspace {
     }
 }
 
-/// The configs of every target of one crate. A struct reached from several targets (the
-/// library and a binary that declares the same modules) counts once.
-fn crate_configs(manifest_dir: &Path) -> Result<(Vec<GeneratedConfig>, Vec<Problem>), Error> {
+/// The configs of every target of one crate, each from the cache when its files did not
+/// change. A struct reached from several targets (the library and a binary that declares the
+/// same modules) counts once.
+fn crate_configs(
+    manifest_dir: &Path,
+    cache: &mut Cache,
+) -> Result<(Vec<GeneratedConfig>, Vec<Problem>), Error> {
     let targets = scan::targets(manifest_dir, true).map_err(|e| Error::Source(e.to_string()))?;
     let mut configs: Vec<GeneratedConfig> = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     for target in targets {
-        let generated = generate::target(manifest_dir, &target.root);
+        let generated = cache.target(manifest_dir, &target.root);
         for problem in generated.diagnostics {
             if !problems.contains(&problem) {
                 problems.push(problem);

@@ -151,11 +151,14 @@ impl Workspace {
         self.run_in(".", args)
     }
 
-    /// Every file under the root, relative, with its bytes.
+    /// Every file under the root, relative, with its bytes; not `target/`, where the cache is.
     fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
             for entry in fs::read_dir(dir).expect("list") {
                 let path = entry.expect("entry").path();
+                if path == root.join("target") {
+                    continue;
+                }
                 if path.is_dir() {
                     walk(root, &path, out);
                 } else {

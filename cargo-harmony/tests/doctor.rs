@@ -1,0 +1,276 @@
+//! `doctor` against a real temporary workspace and a real SQLite file: a healthy store, loose
+//! permissions, a damaged file, a stray variable, and values that drifted from their schema.
+
+#![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+
+const LIB: &str = r#"use harmony_config::Config;
+use serde::{Deserialize, Serialize};
+
+/// The database.
+#[derive(Config, Serialize, Deserialize, schemars::JsonSchema)]
+#[config(key = "app.Db")]
+pub struct Db {
+    pub host: String,
+    pub port: u16,
+    #[config(secret)]
+    pub password: String,
+}
+"#;
+
+/// A workspace with one crate, and a database path inside the same temporary directory.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("app/src")).unwrap();
+        std::fs::write(
+            dir.path().join("app/Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("app/src/lib.rs"), LIB).unwrap();
+        Self { dir }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("store/config.db")
+    }
+
+    /// `cargo harmony ARGS`, with none of the caller's `HARMONY_CONFIG_*` variables.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = cargo_bin_cmd!("cargo-harmony");
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("HARMONY_CONFIG_") {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.arg("harmony")
+            .args([
+                "--manifest-path",
+                &self.dir.path().join("Cargo.toml").display().to_string(),
+            ])
+            .args(args)
+            .env("HARMONY_CONFIG_DB", self.db())
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Stores a valid value through `set`, which creates the database as the runtime does.
+    fn store(&self) {
+        self.cmd(&[
+            "set",
+            "app.Db",
+            "--json",
+            r#"{"host": "h", "port": 5432, "password": "hunter2"}"#,
+        ])
+        .assert()
+        .success();
+    }
+}
+
+fn stdout(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+/// The line of `out` that starts with `status` and mentions `what`; fails without one.
+fn line<'a>(out: &'a str, status: &str, what: &str) -> &'a str {
+    let found = out
+        .lines()
+        .find(|l| l.starts_with(status) && l.contains(what));
+    assert!(
+        found.is_some(),
+        "no `{status}` line about `{what}` in:\n{out}"
+    );
+    found.unwrap_or_default()
+}
+
+#[test]
+fn a_healthy_store_passes() {
+    let fx = Fixture::new();
+    fx.store();
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(0));
+    let db = fx.db().display().to_string();
+    line(
+        &out,
+        "ok",
+        &format!("database: {db} (from HARMONY_CONFIG_DB)"),
+    );
+    #[cfg(unix)]
+    line(&out, "ok", "database file: mode 0600");
+    #[cfg(unix)]
+    line(&out, "ok", "database directory: mode 0700");
+    line(&out, "ok", "database integrity: ok, 1 stored value");
+    line(&out, "ok", "each fits its schema");
+    assert!(out.ends_with("doctor: 0 problems, 0 warnings\n"), "{out}");
+}
+
+#[test]
+fn a_missing_database_is_fine_and_stays_missing() {
+    let fx = Fixture::new();
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(0));
+    line(&out, "ok", "does not exist yet");
+    assert!(!fx.db().exists() && !fx.db().parent().unwrap().exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn loose_permissions_are_reported_with_the_chmod_that_fixes_them() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let fx = Fixture::new();
+    fx.store();
+    let dir = fx.db().parent().unwrap().to_owned();
+    std::fs::set_permissions(fx.db(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
+    let file = line(&out, "problem", "database file");
+    assert!(
+        file.contains("mode 0644") && file.contains("other users can read"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("fix: chmod 600 {}", fx.db().display())),
+        "{out}"
+    );
+    let folder = line(&out, "warn", "database directory");
+    assert!(folder.contains("mode 0755"), "{out}");
+    assert!(
+        out.contains(&format!("fix: chmod 700 {}", dir.display())),
+        "{out}"
+    );
+    assert!(out.ends_with("doctor: 1 problem, 1 warning\n"), "{out}");
+}
+
+#[test]
+fn a_damaged_database_is_reported_and_left_byte_for_byte() {
+    let fx = Fixture::new();
+    let dir = fx.db().parent().unwrap().to_owned();
+    std::fs::create_dir(&dir).unwrap();
+    let garbage = b"not a database, only bytes. ".repeat(300);
+    std::fs::write(fx.db(), &garbage).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::set_permissions(fx.db(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
+    let integrity = line(&out, "problem", "database integrity");
+    assert!(
+        integrity.contains("not a database") && integrity.contains("left untouched"),
+        "{out}"
+    );
+    assert!(
+        out.contains(".damaged"),
+        "the fix moves the file aside: {out}"
+    );
+    assert_eq!(std::fs::read(fx.db()).unwrap(), garbage);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["config.db"],
+        "no lock, journal or WAL file appeared"
+    );
+}
+
+#[test]
+fn a_stray_variable_gets_the_closest_key() {
+    let fx = Fixture::new();
+    let out = stdout(
+        &fx.cmd(&["doctor"])
+            .env("HARMONY_CONFIG_app_Dbb", "{}")
+            .env("HARMONY_CONFIG_zzz_Unrelated", "{}")
+            .assert()
+            .code(0),
+    );
+    let stray = line(&out, "warn", "HARMONY_CONFIG_app_Dbb");
+    assert!(stray.contains("matches no config key"), "{out}");
+    assert!(
+        out.contains("fix: did you mean HARMONY_CONFIG_app_Db (key `app.Db`)?"),
+        "{out}"
+    );
+    line(&out, "warn", "HARMONY_CONFIG_zzz_Unrelated");
+
+    let json = stdout(
+        &fx.cmd(&["--message-format", "json", "doctor"])
+            .env("HARMONY_CONFIG_app_Dbb", "{}")
+            .assert()
+            .code(0),
+    );
+    let checks: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(checks.iter().all(|c| c["reason"] == "check"), "{json}");
+    let stray = checks
+        .iter()
+        .find(|c| c["check"] == "env-var" && c["status"] == "warn")
+        .unwrap();
+    assert_eq!(stray["variable"], "HARMONY_CONFIG_app_Dbb");
+    assert_eq!(stray["suggestion"], "HARMONY_CONFIG_app_Db");
+}
+
+#[test]
+fn drifted_values_name_the_field_never_the_value() {
+    let fx = Fixture::new();
+    fx.store();
+    // A branch switch: the password becomes a number, so the stored string no longer fits.
+    let lib = fx.dir.path().join("app/src/lib.rs");
+    std::fs::write(
+        &lib,
+        LIB.replace("pub password: String", "pub password: u32"),
+    )
+    .unwrap();
+    let out = stdout(
+        &fx.cmd(&["doctor"])
+            .env(
+                "HARMONY_CONFIG_app_Db",
+                r#"{"host": "h", "port": "s3cr3t-port", "password": 1}"#,
+            )
+            .assert()
+            .code(1),
+    );
+    let stored = line(&out, "problem", "in sqlite (");
+    assert!(
+        stored.contains("`app.Db`") && stored.contains("at `password`"),
+        "{out}"
+    );
+    let env = line(&out, "problem", "in env (HARMONY_CONFIG_app_Db)");
+    assert!(env.contains("at `port`"), "{out}");
+    assert!(out.contains("cargo harmony set app.Db"), "the fix: {out}");
+    assert!(
+        !out.contains("hunter2") && !out.contains("s3cr3t"),
+        "values are never printed: {out}"
+    );
+
+    let json = stdout(
+        &fx.cmd(&["--message-format", "json", "doctor"])
+            .assert()
+            .code(1),
+    );
+    let drift: serde_json::Value = json
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|c| c["check"] == "stored-value" && c["status"] == "problem")
+        .unwrap();
+    assert_eq!(drift["key"], "app.Db");
+    assert_eq!(drift["field"], "password");
+    assert!(drift["source"].as_str().unwrap().starts_with("sqlite ("));
+}
