@@ -13,6 +13,17 @@ use crate::cli::MessageFormat;
 use crate::workspace::Workspace;
 use crate::{Error, Outcome};
 
+/// What one source holds for a key.
+type Held = Result<Option<Value>, harmony_config::ConfigError>;
+
+/// The first source that answers: with a value, or with an error, which stops the chain as
+/// it stops `harmony_config::get`.
+fn answer(values: &[(String, Held)]) -> Option<usize> {
+    values
+        .iter()
+        .position(|(_, held)| !matches!(held, Ok(None)))
+}
+
 /// The default chain, in order. The database is opened only when it exists, so reading
 /// never creates it.
 struct Chain {
@@ -35,18 +46,20 @@ impl Chain {
     }
 
     /// What every source holds for `key`, in order.
-    async fn values(&self, key: &str) -> Result<Vec<(String, Option<Value>)>, Error> {
+    /// A source that fails (malformed JSON in a variable, say) is reported in its place, so
+    /// that `list` and `explain` still show the others.
+    async fn values(&self, key: &str) -> Vec<(String, Held)> {
         let mut out = Vec::new();
         for source in &self.sources {
-            out.push((source.name(), source.get(key).await?));
+            out.push((source.name(), source.get(key).await));
         }
         if let Some(path) = &self.absent_db {
             out.push((
                 format!("sqlite ({}, not created yet)", path.display()),
-                None,
+                Ok(None),
             ));
         }
-        Ok(out)
+        out
     }
 }
 
@@ -66,8 +79,12 @@ pub(crate) fn list(workspace: &Workspace, format: MessageFormat) -> Result<Outco
     runtime()?.block_on(async {
         let chain = Chain::open(false).await?;
         for (krate, config) in workspace.configs() {
-            let values = chain.values(&config.key).await?;
-            let from = values.iter().find(|(_, v)| v.is_some()).map_or("missing", |(name, _)| name.as_str());
+            let values = chain.values(&config.key).await;
+            let from = match answer(&values).map(|i| &values[i]) {
+                Some((name, Ok(_))) => name.clone(),
+                Some((name, Err(error))) => format!("error in {name}: {error}"),
+                None => "missing".to_owned(),
+            };
             let env_var = harmony_config::env_var_name(&config.key);
             let location = format!("{}/{}:{}", krate.name, config.file, config.line);
             match format {
@@ -90,21 +107,25 @@ pub(crate) fn get(workspace: &Workspace, key: &str, show_secrets: bool) -> Resul
     let (_, config) = workspace.find(key)?;
     runtime()?.block_on(async {
         let chain = Chain::open(false).await?;
-        let values = chain.values(key).await?;
-        let Some((_, Some(value))) = values.iter().find(|(_, v)| v.is_some()) else {
-            let tried: Vec<&str> = values.iter().map(|(name, _)| name.as_str()).collect();
-            return Err(Error::from(harmony_config::ConfigError::NotFound {
-                key: key.to_owned(),
-                tried: tried.iter().map(ToString::to_string).collect(),
-                env_var: harmony_config::env_var_name(key),
-            }));
+        let mut values = chain.values(key).await;
+        let tried: Vec<String> = values.iter().map(|(name, _)| name.clone()).collect();
+        let value = match answer(&values).map(|i| values.swap_remove(i).1) {
+            Some(Ok(Some(value))) => value,
+            Some(Err(error)) => return Err(error.into()),
+            Some(Ok(None)) | None => {
+                return Err(Error::from(harmony_config::ConfigError::NotFound {
+                    key: key.to_owned(),
+                    tried,
+                    env_var: harmony_config::env_var_name(key),
+                }));
+            }
         };
         let paths = secret_paths(&config.schema);
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         let shown = if show_secrets {
-            value.clone()
+            value
         } else {
-            redact(value, &paths)
+            redact(&value, &paths)
         };
         println!(
             "{}",
@@ -190,9 +211,9 @@ pub(crate) fn unset(workspace: &Workspace, key: &str) -> Result<Outcome, Error> 
         }
         if chain
             .values(key)
-            .await?
+            .await
             .iter()
-            .any(|(name, v)| v.is_some() && name == "env")
+            .any(|(name, held)| name == "env" && matches!(held, Ok(Some(_))))
         {
             eprintln!(
                 "note: {} still sets `{key}`",
@@ -214,19 +235,20 @@ pub(crate) fn explain(
     let secrets: Vec<&str> = paths.iter().map(String::as_str).collect();
     runtime()?.block_on(async {
         let chain = Chain::open(false).await?;
-        let values = chain.values(key).await?;
-        let winner = values.iter().position(|(_, v)| v.is_some());
+        let values = chain.values(key).await;
+        let winner = answer(&values).filter(|&i| values[i].1.is_ok());
         if format == MessageFormat::Human {
             println!("{key} ({} in {}/{}:{})", config.type_path, krate.name, config.file, config.line);
             println!("  env var: {}", harmony_config::env_var_name(key));
         }
-        for (i, (name, value)) in values.iter().enumerate() {
-            let status = match (value, winner) {
-                (None, _) => "empty",
-                (Some(_), Some(w)) if w == i => "wins",
-                (Some(_), _) => "shadowed",
+        for (i, (name, held)) in values.iter().enumerate() {
+            let (status, value) = match held {
+                Err(error) => (format!("error: {error}"), None),
+                Ok(None) => ("empty".to_owned(), None),
+                Ok(Some(value)) if winner == Some(i) => ("wins".to_owned(), Some(value)),
+                Ok(Some(value)) => ("shadowed".to_owned(), Some(value)),
             };
-            let shown = value.as_ref().map(|v| redact(v, &secrets));
+            let shown = value.map(|v| redact(v, &secrets));
             match format {
                 MessageFormat::Human => match &shown {
                     Some(v) => println!("  {}. {name}: {status}: {v}", i + 1),
@@ -287,6 +309,16 @@ fn collect_secrets(root: &Value, node: &Value, path: &str, out: &mut Vec<String>
     if depth > 32 {
         return;
     }
+    // A secret below a field, as the values of a map or the items of a list, makes the whole
+    // field secret: its keys and positions are part of it.
+    if !path.is_empty()
+        && node.get(harmony_codegen::schema::SECRET_KEYWORD) == Some(&Value::Bool(true))
+    {
+        if !out.iter().any(|p| p == path) {
+            out.push(path.to_owned());
+        }
+        return;
+    }
     if let Some(reference) = node.get("$ref").and_then(Value::as_str)
         && let Some(target) = reference
             .strip_prefix("#/$defs/")
@@ -320,13 +352,7 @@ fn collect_secrets(root: &Value, node: &Value, path: &str, out: &mut Vec<String>
         } else {
             format!("{path}.{name}")
         };
-        if property.get(harmony_codegen::schema::SECRET_KEYWORD) == Some(&Value::Bool(true)) {
-            if !out.contains(&child) {
-                out.push(child);
-            }
-        } else {
-            collect_secrets(root, property, &child, out, depth + 1);
-        }
+        collect_secrets(root, property, &child, out, depth + 1);
     }
 }
 

@@ -371,6 +371,13 @@ fn orphans_are_removed_and_foreign_schemas_kept() {
     assert_code(&ws.run(&["sync"]), 0);
     let foreign = "crates/alpha/config-schema/handwritten.schema.json";
     ws.write(foreign, "{ \"type\": \"object\" }\n");
+    // A user's copy that quotes the marker below the top level is still the user's.
+    let copied = "crates/alpha/config-schema/copied.schema.json";
+    let copied_text = format!(
+        "{{\"description\": \"{}\"}}\n",
+        harmony_codegen::schema::GENERATED_MARKER
+    );
+    ws.write(copied, &copied_text);
     // The switch config is gone: its module is no longer declared.
     ws.write("crates/alpha/src/lib.rs", "//! Alpha.\npub mod db;\n");
 
@@ -399,6 +406,7 @@ fn orphans_are_removed_and_foreign_schemas_kept() {
     );
     assert!(!ws.exists(SWITCH_SCHEMA));
     assert_eq!(ws.read(foreign), "{ \"type\": \"object\" }\n");
+    assert_eq!(ws.read(copied), copied_text);
     assert!(!ws.read("CONFIG.md").contains("alpha.Switch"));
 
     // When every config of a crate is gone, so is its emptied folder.

@@ -178,3 +178,43 @@ fn schema_prints_the_key_schema() {
     assert_eq!(schema["x-harmony-key"], "app.Db");
     assert_eq!(schema["properties"]["password"]["writeOnly"], true);
 }
+
+#[test]
+fn a_malformed_variable_is_reported_in_its_place() {
+    let fx = Fixture::new();
+    fx.cmd(&[
+        "set",
+        "app.Db",
+        "--json",
+        r#"{"host": "stored", "port": 1, "password": "pw"}"#,
+    ])
+    .assert()
+    .success();
+    let explain = fx
+        .cmd(&["explain", "app.Db"])
+        .env("HARMONY_CONFIG_app_Db", "{\"host\":")
+        .assert()
+        .success();
+    let out = text(&explain.get_output().stdout);
+    assert!(
+        out.contains("1. env: error: HARMONY_CONFIG_app_Db does not hold valid JSON"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2. sqlite (") && out.contains("shadowed"),
+        "{out}"
+    );
+    let list = fx
+        .cmd(&["list"])
+        .env("HARMONY_CONFIG_app_Db", "{\"host\":")
+        .assert()
+        .success();
+    assert!(
+        text(&list.get_output().stdout).contains("error in env: "),
+        "the other keys are still listed"
+    );
+    fx.cmd(&["get", "app.Db"])
+        .env("HARMONY_CONFIG_app_Db", "{\"host\":")
+        .assert()
+        .code(2);
+}

@@ -76,7 +76,10 @@ pub fn module_source(root: &str, accessors: &[Accessor]) -> Result<String, Strin
         .iter()
         .map(|a| functions(a))
         .collect::<Result<Vec<_>, _>>()?;
-    let infos = sorted.iter().map(|a| info(a));
+    let infos = sorted
+        .iter()
+        .map(|a| info(a))
+        .collect::<Result<Vec<_>, _>>()?;
     let tokens = quote! {
         #(#functions)*
 
@@ -113,13 +116,7 @@ fn functions(accessor: &Accessor) -> Result<TokenStream, String> {
     let ty = quote!(crate #(:: #segments)*);
     let name = ident(&accessor_name(&accessor.key), false)?;
     let setter = format_ident!("set_{}", name);
-    let cfgs = accessor
-        .cfgs
-        .iter()
-        .map(|cfg| {
-            syn::parse_str::<syn::Meta>(cfg).map_err(|_| format!("`{cfg}` is not an attribute"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let cfgs = cfgs(accessor)?;
     let key = &accessor.key;
     let env_var = env_var_name(key);
     let get_doc = format!(" Resolves `{key}`: `{env_var}`, then each store in the chain.");
@@ -151,7 +148,17 @@ fn functions(accessor: &Accessor) -> Result<TokenStream, String> {
     })
 }
 
-fn info(accessor: &Accessor) -> TokenStream {
+/// The `cfg(...)`s a config depends on, as attribute contents.
+fn cfgs(accessor: &Accessor) -> Result<Vec<syn::Meta>, String> {
+    accessor
+        .cfgs
+        .iter()
+        .map(|cfg| syn::parse_str(cfg).map_err(|_| format!("`{cfg}` is not an attribute")))
+        .collect()
+}
+
+/// The registry entry; under the config's `cfg`s too, so `ALL` lists only compiled-in keys.
+fn info(accessor: &Accessor) -> Result<TokenStream, String> {
     let Accessor {
         key,
         schema,
@@ -166,7 +173,9 @@ fn info(accessor: &Accessor) -> TokenStream {
         .collect::<Vec<_>>()
         .join("::");
     let env_var = env_var_name(key);
-    quote! {
+    let cfgs = cfgs(accessor)?;
+    Ok(quote! {
+        #(#[#cfgs])*
         ::harmony_config::ConfigInfo {
             key: #key,
             type_path: #type_path,
@@ -177,7 +186,7 @@ fn info(accessor: &Accessor) -> TokenStream {
             file: #file,
             line: #line,
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -225,8 +234,8 @@ mod tests {
         );
         assert_eq!(
             source.matches("#[cfg(feature = \"db\")]").count(),
-            2,
-            "on the getter and the setter: {source}"
+            3,
+            "on the getter, the setter and the entry in ALL: {source}"
         );
         assert!(
             source.contains("pub async fn set_b_db(\n    value: &crate::net::Db,\n)"),
