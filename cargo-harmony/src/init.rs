@@ -15,13 +15,12 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use harmony_codegen::{generate, scan};
-use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, UndefinedBehavior, Value as Context, context};
+use minijinja::{Value as Context, context};
 use serde_json::json;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, TableLike, value};
 
 use crate::cli::{MessageFormat, WorkspaceArgs};
-use crate::{Error, Outcome};
+use crate::{Error, Outcome, io, templates};
 
 const BUILD_TEMPLATE: &str = include_str!("../../templates/init/build.rs.jinja");
 const BUILD_SNIPPET_TEMPLATE: &str = include_str!("../../templates/init/build-snippet.rs.jinja");
@@ -436,30 +435,10 @@ fn existing_keys(dir: &Path) -> Vec<String> {
 }
 
 fn render(name: &str, source: &str, vars: &Context) -> Result<String, Error> {
-    let failed = |e: minijinja::Error| {
-        Error::Source(format!(
-            "templates/init/{name}: {e}; this is a bug in cargo-harmony"
-        ))
-    };
-    let mut env = Environment::new();
-    let syntax = SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-        .map_err(failed)?;
-    env.set_syntax(syntax);
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.render_str(source, vars).map_err(failed)
-}
-
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
-    let path = path.to_owned();
-    move |source| Error::Io {
-        action,
-        path,
-        source,
-    }
+    let name = format!("init/{name}");
+    templates::environment(&name)?
+        .render_str(source, vars)
+        .map_err(templates::failed(&name))
 }
 
 /// The text of `path`, or `None` when it does not exist.

@@ -24,6 +24,7 @@ mod doctor;
 mod init;
 mod schema_cmd;
 mod sync;
+mod templates;
 mod values;
 pub mod workspace;
 
@@ -121,4 +122,17 @@ pub enum Error {
     /// The runtime failed: a store could not be read or written.
     #[error(transparent)]
     Config(#[from] harmony_config::ConfigError),
+}
+
+/// Maps an I/O error to [`Error::Io`], naming what was being done and the path.
+pub(crate) fn io(
+    action: &'static str,
+    path: &std::path::Path,
+) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_owned();
+    move |source| Error::Io {
+        action,
+        path,
+        source,
+    }
 }

@@ -3,72 +3,9 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-
-const LIB: &str = r#"use harmony_config::Config;
-use serde::{Deserialize, Serialize};
-
-/// The database.
-#[derive(Config, Serialize, Deserialize, schemars::JsonSchema)]
-#[config(key = "app.Db")]
-pub struct Db {
-    pub host: String,
-    pub port: u16,
-    #[config(secret)]
-    pub password: String,
-}
-"#;
-
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("Cargo.toml"),
-            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n",
-        )
-        .unwrap();
-        std::fs::create_dir_all(dir.path().join("app/src")).unwrap();
-        std::fs::write(
-            dir.path().join("app/Cargo.toml"),
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("app/src/lib.rs"), LIB).unwrap();
-        Self { dir }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("store/config.db")
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("cargo-harmony").unwrap();
-        cmd.arg("harmony")
-            .args([
-                "--manifest-path",
-                &self.dir.path().join("Cargo.toml").display().to_string(),
-            ])
-            .args(args)
-            .env("HARMONY_CONFIG_DB", self.db())
-            .env_remove("HARMONY_CONFIG_app_Db")
-            .current_dir(self.dir.path());
-        cmd
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn exists(path: &Path) -> bool {
-    path.exists()
-}
+use common::{Fixture, text};
 
 #[test]
 fn set_validates_then_get_redacts_and_unset_removes() {
@@ -79,7 +16,7 @@ fn set_validates_then_get_redacts_and_unset_removes() {
         out.starts_with("app.Db\tapp\tcrate::Db\tapp/src/lib.rs:7\tHARMONY_CONFIG_app_Db\tmissing"),
         "{out}"
     );
-    assert!(!exists(&fx.db()), "reading never creates the database");
+    assert!(!fx.db().exists(), "reading never creates the database");
 
     let bad = fx
         .cmd(&[
@@ -97,7 +34,7 @@ fn set_validates_then_get_redacts_and_unset_removes() {
             && !err.contains("hunter2"),
         "{err}"
     );
-    assert!(!exists(&fx.db()), "an invalid value writes nothing");
+    assert!(!fx.db().exists(), "an invalid value writes nothing");
 
     fx.cmd(&["set", "app.Db"])
         .write_stdin(r#"{"host": "h", "port": 5432, "password": "hunter2"}"#)

@@ -4,16 +4,7 @@ use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use crate::Error;
-
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
-    let path = path.to_owned();
-    move |source| Error::Io {
-        action,
-        path,
-        source,
-    }
-}
+use crate::{Error, io};
 
 /// The bytes of `path`, or `None` when it does not exist.
 pub(super) fn read(path: &Path) -> Result<Option<Vec<u8>>, Error> {

@@ -2,9 +2,7 @@
 //! repository's `templates/` folder. What the templates show is read from each key's JSON
 //! Schema, so the reference never says more or less than the schema file next to it.
 
-use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -12,8 +10,8 @@ use harmony_codegen::emit::env_var_name;
 use harmony_codegen::schema::SECRET_KEYWORD;
 
 use super::artifacts::{DOC_MARKER, SCHEMA_DIR, SCHEMA_SUFFIX, relative};
-use crate::Error;
 use crate::workspace::Workspace;
+use crate::{Error, templates};
 
 const CONFIG_MD_TEMPLATE: &str = include_str!("../../../templates/CONFIG.md.jinja");
 const ENV_EXAMPLE_TEMPLATE: &str = include_str!("../../../templates/env.example.jinja");
@@ -123,24 +121,14 @@ impl Docs {
     }
 
     fn render(&self, name: &'static str, source: &'static str) -> Result<String, Error> {
-        let failed = |e: minijinja::Error| {
-            Error::Source(format!(
-                "templates/{name}: {e}; this is a bug in cargo-harmony"
-            ))
-        };
-        let mut env = Environment::new();
-        let syntax = SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .map_err(failed)?;
-        env.set_syntax(syntax);
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let mut env = templates::environment(name)?;
         env.add_filter("cell", cell);
-        env.add_template(name, source).map_err(failed)?;
-        let template = env.get_template(name).map_err(failed)?;
-        template.render(Serde(self)).map_err(failed)
+        env.add_template(name, source)
+            .map_err(templates::failed(name))?;
+        let template = env.get_template(name).map_err(templates::failed(name))?;
+        template
+            .render(Serde(self))
+            .map_err(templates::failed(name))
     }
 }
 

@@ -1,0 +1,88 @@
+//! The fixture the command tests share: a one-crate workspace in a temporary directory, and
+//! a database path inside it.
+
+#![allow(dead_code, reason = "each test file uses a different part")]
+#![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+
+pub(crate) const LIB: &str = r#"use harmony_config::Config;
+use serde::{Deserialize, Serialize};
+
+/// The database.
+#[derive(Config, Serialize, Deserialize, schemars::JsonSchema)]
+#[config(key = "app.Db")]
+pub struct Db {
+    pub host: String,
+    pub port: u16,
+    #[config(secret)]
+    pub password: String,
+}
+"#;
+
+/// A workspace with one crate, and a database path inside the same temporary directory.
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub(crate) fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("app/src")).unwrap();
+        std::fs::write(
+            dir.path().join("app/Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("app/src/lib.rs"), LIB).unwrap();
+        Self { dir }
+    }
+
+    pub(crate) fn db(&self) -> PathBuf {
+        self.dir.path().join("store/config.db")
+    }
+
+    /// `cargo harmony ARGS`, with none of the caller's `HARMONY_CONFIG_*` variables.
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = cargo_bin_cmd!("cargo-harmony");
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("HARMONY_CONFIG_") {
+                cmd.env_remove(name);
+            }
+        }
+        cmd.arg("harmony")
+            .args([
+                "--manifest-path",
+                &self.dir.path().join("Cargo.toml").display().to_string(),
+            ])
+            .args(args)
+            .env("HARMONY_CONFIG_DB", self.db())
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Stores a valid value through `set`, which creates the database as the runtime does.
+    pub(crate) fn store(&self) {
+        self.cmd(&[
+            "set",
+            "app.Db",
+            "--json",
+            r#"{"host": "h", "port": 5432, "password": "hunter2"}"#,
+        ])
+        .assert()
+        .success();
+    }
+}
+
+/// Command output as text.
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
