@@ -247,7 +247,8 @@ fn the_crate_builds_after_init_with_path() {
     // The repository's lock file pins the same versions, so `--offline` resolves.
     std::fs::copy(repo.join("Cargo.lock"), krate.path("Cargo.lock")).unwrap();
 
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("init-probe");
+    // Shared with harmony_build's rerun probe, whose dependencies are the same.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rerun-probe");
     let check = std::process::Command::new(env!("CARGO"))
         .args(["check", "--offline", "--target-dir"])
         .arg(&target)
