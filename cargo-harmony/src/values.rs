@@ -10,8 +10,9 @@ use harmony_config::{ConfigSource, EnvSource, SqliteSource};
 use serde_json::{Value, json};
 
 use crate::cli::MessageFormat;
-use crate::workspace::Workspace;
+use crate::workspace::{Crate, Workspace};
 use crate::{Error, Outcome};
+use harmony_codegen::generate::GeneratedConfig;
 
 /// What one source holds for a key.
 type Held = Result<Option<Value>, harmony_config::ConfigError>;
@@ -86,7 +87,7 @@ pub(crate) fn list(workspace: &Workspace, format: MessageFormat) -> Result<Outco
                 None => "missing".to_owned(),
             };
             let env_var = harmony_config::env_var_name(&config.key);
-            let location = format!("{}/{}:{}", krate.name, config.file, config.line);
+            let location = format!("{}:{}", source_file(workspace, krate, config), config.line);
             match format {
                 MessageFormat::Human => {
                     println!("{}\t{}\t{}\t{location}\t{env_var}\t{from}", config.key, krate.name, config.type_path);
@@ -238,7 +239,13 @@ pub(crate) fn explain(
         let values = chain.values(key).await;
         let winner = answer(&values).filter(|&i| values[i].1.is_ok());
         if format == MessageFormat::Human {
-            println!("{key} ({} in {}/{}:{})", config.type_path, krate.name, config.file, config.line);
+            println!(
+                "{key} ({} in crate {} at {}:{})",
+                config.type_path,
+                krate.name,
+                source_file(workspace, krate, config),
+                config.line
+            );
             println!("  env var: {}", harmony_config::env_var_name(key));
         }
         for (i, (name, held)) in values.iter().enumerate() {
@@ -264,6 +271,17 @@ pub(crate) fn explain(
         }
         Ok(Outcome::Clean)
     })
+}
+
+/// The file that defines `config`, relative to the workspace root, with `/` separators.
+fn source_file(workspace: &Workspace, krate: &Crate, config: &GeneratedConfig) -> String {
+    let path = krate.manifest_dir.join(&config.file);
+    let relative = path.strip_prefix(&workspace.root).unwrap_or(&path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Each way `value` breaks `schema`, as "at `path`: what".
