@@ -91,7 +91,7 @@ struct Entry {
     manifest_dir: PathBuf,
     root: PathBuf,
     files: Vec<FileState>,
-    configs: Vec<CachedConfig>,
+    configs: Vec<GeneratedConfig>,
     diagnostics: Vec<CachedProblem>,
 }
 
@@ -102,15 +102,6 @@ struct FileState {
     stamp: Stamp,
     /// XXH3-64 of the bytes, in hex.
     hash: String,
-}
-
-#[derive(Clone, Serialize, Deserialize)]
-struct CachedConfig {
-    key: String,
-    type_path: String,
-    schema: serde_json::Value,
-    file: String,
-    line: usize,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -267,7 +258,7 @@ impl Entry {
             manifest_dir: manifest_dir.to_owned(),
             root: root.to_owned(),
             files,
-            configs: generated.configs.iter().map(CachedConfig::from).collect(),
+            configs: generated.configs.clone(),
             diagnostics: generated
                 .diagnostics
                 .iter()
@@ -278,7 +269,7 @@ impl Entry {
 
     fn configs(&self) -> TargetConfigs {
         TargetConfigs {
-            configs: self.configs.iter().map(GeneratedConfig::from).collect(),
+            configs: self.configs.clone(),
             diagnostics: self.diagnostics.iter().map(Problem::from).collect(),
         }
     }
@@ -403,30 +394,6 @@ fn write(path: &Path, file: &CacheFile) -> std::io::Result<()> {
 pub(crate) fn debug(message: &str) {
     if std::env::var("HARMONY_LOG").is_ok_and(|v| v.eq_ignore_ascii_case("debug")) {
         eprintln!("debug: {message}");
-    }
-}
-
-impl From<&GeneratedConfig> for CachedConfig {
-    fn from(c: &GeneratedConfig) -> Self {
-        Self {
-            key: c.key.clone(),
-            type_path: c.type_path.clone(),
-            schema: c.schema.clone(),
-            file: c.file.clone(),
-            line: c.line,
-        }
-    }
-}
-
-impl From<&CachedConfig> for GeneratedConfig {
-    fn from(c: &CachedConfig) -> Self {
-        Self {
-            key: c.key.clone(),
-            type_path: c.type_path.clone(),
-            schema: c.schema.clone(),
-            file: c.file.clone(),
-            line: c.line,
-        }
     }
 }
 

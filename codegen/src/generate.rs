@@ -17,7 +17,8 @@ use crate::scan::{self, ConfigItem, ConfigItemRef, ModuleTree};
 use crate::schema::{self, Problem, Severity};
 use crate::ty::Ty;
 
-/// One config of a target, with its schema.
+/// One config of a target, with its schema. Serializable, so `cargo harmony` can cache it.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GeneratedConfig {
     /// The store key.
     pub key: String,
