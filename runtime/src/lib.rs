@@ -57,6 +57,8 @@ mod fs;
 mod generated;
 mod global;
 mod manager;
+#[cfg(feature = "prompt")]
+pub mod prompt;
 pub mod redact;
 mod secret;
 mod source;
@@ -64,7 +66,7 @@ mod source;
 pub use config::{Config, env_var_name};
 pub use error::ConfigError;
 pub use generated::ConfigInfo;
-pub use global::{default_manager, get, init, set};
+pub use global::{default_manager, get, get_or_prompt, get_or_prompt_with_schema, init, set};
 pub use manager::ConfigManager;
 pub use secret::Secret;
 pub use source::{ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SqliteSource};

@@ -69,34 +69,163 @@ impl ConfigManager {
     /// When every persisting source refuses the write, or none exists.
     pub async fn set<T: Config>(&self, value: &T) -> Result<(), ConfigError> {
         validate_key(T::KEY)?;
-        let json = encode(value)?;
+        self.store(T::KEY, &encode(value)?).await.map(drop)
+    }
+
+    /// Resolves `T` like [`ConfigManager::get`], and asks at the terminal when no source holds
+    /// a valid value. The answer is stored by the same rule as [`ConfigManager::set`].
+    ///
+    /// A stored value that no longer fits `T`, say after a field was added, is repaired: only
+    /// the missing or invalid fields are asked, and the rest is kept. A value from a source
+    /// that does not persist, such as the environment, is never repaired: fix it there.
+    ///
+    /// The questions come from `T`'s JSON Schema (`schemars::schema_for!(T)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigManager::get`], and:
+    /// - [`ConfigError::NoTerminal`] at once when there is no terminal to ask on;
+    /// - [`ConfigError::Cancelled`] on Ctrl-C, with nothing stored;
+    /// - as [`ConfigManager::set`] when the answer cannot be stored.
+    pub async fn get_or_prompt<T: Config>(&self) -> Result<T, ConfigError> {
+        let schema =
+            serde_json::to_value(schemars::schema_for!(T)).map_err(|e| ConfigError::Serialize {
+                key: T::KEY.to_owned(),
+                message: format!("its JSON Schema: {e}"),
+            })?;
+        self.resolve_or_prompt(&schema).await
+    }
+
+    /// [`ConfigManager::get_or_prompt`] with the questions taken from `schema`, the JSON
+    /// Schema text that `cargo harmony sync` writes. Generated `_or_prompt` accessors call it.
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigManager::get_or_prompt`], or when `schema` is not JSON.
+    pub async fn get_or_prompt_with_schema<T: Config>(
+        &self,
+        schema: &str,
+    ) -> Result<T, ConfigError> {
+        let schema =
+            crate::source::parse_json(schema, || format!("the JSON Schema of `{}`", T::KEY))?;
+        self.resolve_or_prompt(&schema).await
+    }
+
+    async fn resolve_or_prompt<T: Config>(&self, schema: &Value) -> Result<T, ConfigError> {
+        validate_key(T::KEY)?;
+        let mut found = None;
+        for source in &self.sources {
+            if let Some(value) = source.get(T::KEY).await? {
+                found = Some((source, value));
+                break;
+            }
+        }
+        let stored = match found {
+            None => None,
+            Some((source, value)) => match decode::<T>(value.clone(), &source.name()) {
+                Ok(config) => return Ok(config),
+                Err(error) if !source.should_persist() => return Err(error),
+                Err(_) => Some(value),
+            },
+        };
+        let value = ask::<T>(schema, stored).await?;
+        let config = decode::<T>(value.clone(), "the answers")?;
+        let stored_in = self.store(T::KEY, &value).await?;
+        eprintln!("Stored `{}` in {stored_in}.", T::KEY);
+        Ok(config)
+    }
+
+    /// Stores a JSON object by the write rule; returns the name of the source that took it.
+    async fn store(&self, key: &str, json: &Value) -> Result<String, ConfigError> {
         let mut attempts: Vec<(String, ConfigError)> = Vec::new();
         for source in self.sources.iter().filter(|s| s.should_persist()) {
-            match source.set(T::KEY, &json).await {
+            match source.set(key, json).await {
                 Ok(()) => {
                     for (failed, error) in &attempts {
                         tracing::warn!(
-                            key = T::KEY,
-                            "stored `{}` in {} because {failed} refused it: {error}",
-                            T::KEY,
+                            key,
+                            "stored `{key}` in {} because {failed} refused it: {error}",
                             source.name()
                         );
                     }
-                    return Ok(());
+                    return Ok(source.name());
                 }
                 Err(error) => attempts.push((source.name(), error)),
             }
         }
         if attempts.is_empty() {
             return Err(ConfigError::NoPersistentSource {
-                key: T::KEY.to_owned(),
+                key: key.to_owned(),
             });
         }
         Err(ConfigError::NotPersisted {
-            key: T::KEY.to_owned(),
+            key: key.to_owned(),
             attempts,
         })
     }
+}
+
+/// Asks for a whole value, or repairs `stored`, until it fits `T`.
+#[cfg(feature = "prompt")]
+async fn ask<T: Config>(schema: &Value, stored: Option<Value>) -> Result<Value, ConfigError> {
+    let form = crate::prompt::Form::new(T::KEY, schema, T::SECRET_FIELDS);
+    let value = match stored {
+        Some(value) => value,
+        None => form.ask_all(None).await?,
+    };
+    form.repair(value, problem::<T>).await
+}
+
+#[cfg(not(feature = "prompt"))]
+async fn ask<T: Config>(_schema: &Value, stored: Option<Value>) -> Result<Value, ConfigError> {
+    Err(ConfigError::NoTerminal {
+        key: T::KEY.to_owned(),
+        env_var: env_var_name(T::KEY),
+        problem: match stored {
+            Some(_) => "the stored value does not fit".to_owned(),
+            None => "no source holds a value".to_owned(),
+        },
+        reason: "harmony_config was built without its `prompt` feature",
+    })
+}
+
+/// The first thing serde finds wrong when reading `value` as `T`, for the prompt to fix.
+#[cfg(feature = "prompt")]
+fn problem<T: Config>(value: &Value) -> Option<crate::prompt::Problem> {
+    use crate::prompt::Problem;
+    use serde_path_to_error::Segment;
+    let error = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
+    let mut path: Vec<String> = error
+        .path()
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect();
+    let (_, secret) = shown_path(error.path(), T::SECRET_FIELDS);
+    let message = error.into_inner().to_string();
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(field) = named("missing field `") {
+        path.push(field);
+        return Some(Problem::Missing(path));
+    }
+    if let Some(field) = named("unknown field `") {
+        path.push(field);
+        return Some(Problem::Unknown(path));
+    }
+    let message = if value.is_object() {
+        sanitize_serde_message(&message, secret)
+    } else {
+        format!("expected a JSON object, found {}", json_type(value))
+    };
+    Some(Problem::Invalid { path, message })
 }
 
 /// Turns a value into the JSON object that sources store.
