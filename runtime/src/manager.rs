@@ -111,28 +111,56 @@ impl ConfigManager {
         self.resolve_or_prompt(&schema).await
     }
 
+    #[cfg(feature = "prompt")]
     async fn resolve_or_prompt<T: Config>(&self, schema: &Value) -> Result<T, ConfigError> {
+        use crate::prompt::{Form, Turn, no_terminal_reason};
         validate_key(T::KEY)?;
-        let mut found = None;
-        for source in &self.sources {
-            if let Some(value) = source.get(T::KEY).await? {
-                found = Some((source, value));
-                break;
-            }
+        let found = self.find::<T>().await?;
+        if let Found::Valid(config) = found {
+            return Ok(config);
         }
-        let stored = match found {
-            None => None,
-            Some((source, value)) => match decode::<T>(value.clone(), &source.name()) {
-                Ok(config) => return Ok(config),
-                Err(error) if !source.should_persist() => return Err(error),
-                Err(_) => Some(value),
-            },
+        if let Some(reason) = no_terminal_reason() {
+            return Err(found.no_terminal(reason));
+        }
+        let turn = Turn::take().await;
+        let form = Form::new(T::KEY, schema, T::SECRET_FIELDS);
+        // Another task may have answered while this one waited for the terminal.
+        let value = match self.find::<T>().await? {
+            Found::Valid(config) => return Ok(config),
+            Found::Missing => form.ask_all_in(&turn, None).await?,
+            Found::Repairable(value, _) => value,
         };
-        let value = ask::<T>(schema, stored).await?;
+        let value = form.repair_in(&turn, value, problem::<T>).await?;
         let config = decode::<T>(value.clone(), "the answers")?;
         let stored_in = self.store(T::KEY, &value).await?;
         eprintln!("Stored `{}` in {stored_in}.", T::KEY);
         Ok(config)
+    }
+
+    #[cfg(not(feature = "prompt"))]
+    async fn resolve_or_prompt<T: Config>(&self, _schema: &Value) -> Result<T, ConfigError> {
+        validate_key(T::KEY)?;
+        match self.find::<T>().await? {
+            Found::Valid(config) => Ok(config),
+            found => {
+                Err(found.no_terminal("harmony_config was built without its `prompt` feature"))
+            }
+        }
+    }
+
+    /// What the chain holds for `T`, for a prompt to start from. A value that does not fit
+    /// is repairable only in a source that persists: the environment must be fixed there.
+    async fn find<T: Config>(&self) -> Result<Found<T>, ConfigError> {
+        for source in &self.sources {
+            if let Some(value) = source.get(T::KEY).await? {
+                return match decode::<T>(value.clone(), &source.name()) {
+                    Ok(config) => Ok(Found::Valid(config)),
+                    Err(error) if source.should_persist() => Ok(Found::Repairable(value, error)),
+                    Err(error) => Err(error),
+                };
+            }
+        }
+        Ok(Found::Missing)
     }
 
     /// Stores a JSON object by the write rule; returns the name of the source that took it.
@@ -165,28 +193,31 @@ impl ConfigManager {
     }
 }
 
-/// Asks for a whole value, or repairs `stored`, until it fits `T`.
-#[cfg(feature = "prompt")]
-async fn ask<T: Config>(schema: &Value, stored: Option<Value>) -> Result<Value, ConfigError> {
-    let form = crate::prompt::Form::new(T::KEY, schema, T::SECRET_FIELDS);
-    let value = match stored {
-        Some(value) => value,
-        None => form.ask_all(None).await?,
-    };
-    form.repair(value, problem::<T>).await
+/// What [`ConfigManager::find`] found.
+enum Found<T> {
+    Valid(T),
+    /// A stored value that does not fit, and why.
+    #[cfg_attr(
+        not(feature = "prompt"),
+        allow(dead_code, reason = "only a prompt repairs the value")
+    )]
+    Repairable(Value, ConfigError),
+    Missing,
 }
 
-#[cfg(not(feature = "prompt"))]
-async fn ask<T: Config>(_schema: &Value, stored: Option<Value>) -> Result<Value, ConfigError> {
-    Err(ConfigError::NoTerminal {
-        key: T::KEY.to_owned(),
-        env_var: env_var_name(T::KEY),
-        problem: match stored {
-            Some(_) => "the stored value does not fit".to_owned(),
-            None => "no source holds a value".to_owned(),
-        },
-        reason: "harmony_config was built without its `prompt` feature",
-    })
+impl<T: Config> Found<T> {
+    /// The error for a value that is needed when no prompt can be shown.
+    fn no_terminal(self, reason: &'static str) -> ConfigError {
+        ConfigError::NoTerminal {
+            key: T::KEY.to_owned(),
+            env_var: env_var_name(T::KEY),
+            problem: match self {
+                Self::Repairable(_, error) => error.to_string(),
+                Self::Valid(_) | Self::Missing => "no source holds one".to_owned(),
+            },
+            reason,
+        }
+    }
 }
 
 /// The first thing serde finds wrong when reading `value` as `T`, for the prompt to fix.
@@ -217,7 +248,10 @@ fn problem<T: Config>(value: &Value) -> Option<crate::prompt::Problem> {
         return Some(Problem::Missing(path));
     }
     if let Some(field) = named("unknown field `") {
-        path.push(field);
+        // The path already ends at the unknown key, which was being read.
+        if path.last() != Some(&field) {
+            path.push(field);
+        }
         return Some(Problem::Unknown(path));
     }
     let message = if value.is_object() {
@@ -306,5 +340,74 @@ fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(all(test, feature = "prompt"))]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    use super::*;
+    use crate::prompt::Problem;
+
+    #[derive(Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    struct Db {
+        host: String,
+        port: u16,
+        password: String,
+        inner: Inner,
+    }
+
+    #[derive(Serialize, Deserialize, schemars::JsonSchema)]
+    struct Inner {
+        on: bool,
+    }
+
+    impl Config for Db {
+        const KEY: &'static str = "t.Db";
+        const SECRET_FIELDS: &'static [&'static str] = &["password"];
+    }
+
+    fn path(segments: &[&str]) -> Vec<String> {
+        segments.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn serde_problems_become_paths_to_ask() {
+        let valid = json!({"host": "h", "port": 1, "password": "p", "inner": {"on": true}});
+        assert_eq!(problem::<Db>(&valid), None);
+        assert_eq!(
+            problem::<Db>(&json!({"host": "h", "password": "p", "inner": {"on": true}})),
+            Some(Problem::Missing(path(&["port"])))
+        );
+        assert_eq!(
+            problem::<Db>(&json!({"host": "h", "port": 1, "password": "p", "inner": {}})),
+            Some(Problem::Missing(path(&["inner", "on"])))
+        );
+        let mut stale = valid.clone();
+        stale["old"] = json!(1);
+        assert_eq!(
+            problem::<Db>(&stale),
+            Some(Problem::Unknown(path(&["old"])))
+        );
+        let Some(Problem::Invalid { path: at, message }) = problem::<Db>(
+            &json!({"host": "h", "port": 70000, "password": "p", "inner": {"on": true}}),
+        ) else {
+            panic!("a port out of range is invalid")
+        };
+        assert_eq!(at, path(&["port"]));
+        assert!(message.contains("u16"), "{message}");
+    }
+
+    #[test]
+    fn secret_problems_never_quote_the_value() {
+        let value = json!({"host": "h", "port": 1, "password": 123_456_789, "inner": {"on": true}});
+        let Some(Problem::Invalid { path: at, message }) = problem::<Db>(&value) else {
+            panic!("a number where a string belongs is invalid")
+        };
+        assert_eq!(at, path(&["password"]));
+        assert!(!message.contains("123456789"), "{message}");
     }
 }

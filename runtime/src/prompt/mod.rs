@@ -92,7 +92,16 @@ impl Form {
     /// or Esc, [`ConfigError::Prompt`] when the terminal fails.
     pub async fn ask_all(&self, current: Option<&Value>) -> Result<Value, ConfigError> {
         self.ensure_terminal("no source holds a value")?;
-        let _turn = PROMPT_LOCK.lock().await;
+        self.ask_all_in(&Turn::take().await, current).await
+    }
+
+    /// [`Form::ask_all`] for a caller that already holds the terminal.
+    pub(crate) async fn ask_all_in(
+        &self,
+        _turn: &Turn,
+        current: Option<&Value>,
+    ) -> Result<Value, ConfigError> {
+        self.ensure_terminal("no source holds a value")?;
         self.ask_at(&[], current.cloned()).await
     }
 
@@ -104,6 +113,20 @@ impl Form {
     /// As [`Form::ask_all`], and [`ConfigError::Prompt`] when answers keep failing `check`.
     pub async fn repair(
         &self,
+        value: Value,
+        mut check: impl FnMut(&Value) -> Option<Problem> + Send,
+    ) -> Result<Value, ConfigError> {
+        let Some(problem) = check(&value) else {
+            return Ok(value);
+        };
+        self.ensure_terminal(&describe(&problem))?;
+        self.repair_in(&Turn::take().await, value, check).await
+    }
+
+    /// [`Form::repair`] for a caller that already holds the terminal.
+    pub(crate) async fn repair_in(
+        &self,
+        _turn: &Turn,
         mut value: Value,
         mut check: impl FnMut(&Value) -> Option<Problem> + Send,
     ) -> Result<Value, ConfigError> {
@@ -111,7 +134,6 @@ impl Form {
             return Ok(value);
         };
         self.ensure_terminal(&describe(&problem))?;
-        let _turn = PROMPT_LOCK.lock().await;
         let mut attempts: Vec<Vec<String>> = Vec::new();
         loop {
             eprintln!("{}: {}", self.key, describe(&problem));
@@ -214,6 +236,18 @@ impl Form {
 
 /// One prompt at a time per process, so concurrent tasks never interleave their questions.
 static PROMPT_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Proof that this task owns the terminal until it is dropped.
+pub(crate) struct Turn(
+    #[allow(dead_code, reason = "held for its Drop")] tokio::sync::MutexGuard<'static, ()>,
+);
+
+impl Turn {
+    /// Waits until no other task is prompting.
+    pub(crate) async fn take() -> Self {
+        Self(PROMPT_LOCK.lock().await)
+    }
+}
 
 fn describe(problem: &Problem) -> String {
     match problem {
