@@ -43,6 +43,16 @@
 //! value as JSON), then [`SqliteSource`] at `~/.local/share/harmony/config/config.db`
 //! (`HARMONY_CONFIG_DB` overrides the path). `set` writes to the first source that persists.
 //!
+//! # Prompting
+//!
+//! [`get_or_prompt`] (and each generated `config::<key>_or_prompt()`) asks at the terminal
+//! when no source holds a valid value, one question per field with the doc comments as help,
+//! and stores the answers by the same rule as `set`. A stored value that no longer fits, say
+//! after a field was added, is repaired by asking only for what is missing. [`get`] never
+//! prompts. Without a terminal, or with `CI` set, it fails at once with
+//! [`ConfigError::NoTerminal`], which names the variable to set. The `prompt` feature, on by
+//! default, carries this part; see [`prompt`].
+//!
 //! # Attributes of `#[derive(Config)]`
 //!
 //! - `#[config(key = "...")]` on the struct: the store key, by default the struct's name. Keys

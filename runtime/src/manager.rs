@@ -128,7 +128,13 @@ impl ConfigManager {
         let value = match self.find::<T>().await? {
             Found::Valid(config) => return Ok(config),
             Found::Missing => form.ask_all_in(&turn, None).await?,
-            Found::Repairable(value, _) => value,
+            Found::Repairable { value, source, .. } => {
+                eprintln!(
+                    "{}: the value in {source} no longer fits; asking only for what is missing or invalid.",
+                    T::KEY
+                );
+                value
+            }
         };
         let value = form.repair_in(&turn, value, problem::<T>).await?;
         let config = decode::<T>(value.clone(), "the answers")?;
@@ -155,7 +161,11 @@ impl ConfigManager {
             if let Some(value) = source.get(T::KEY).await? {
                 return match decode::<T>(value.clone(), &source.name()) {
                     Ok(config) => Ok(Found::Valid(config)),
-                    Err(error) if source.should_persist() => Ok(Found::Repairable(value, error)),
+                    Err(error) if source.should_persist() => Ok(Found::Repairable {
+                        value,
+                        source: source.name(),
+                        problem: error.to_string(),
+                    }),
                     Err(error) => Err(error),
                 };
             }
@@ -196,12 +206,16 @@ impl ConfigManager {
 /// What [`ConfigManager::find`] found.
 enum Found<T> {
     Valid(T),
-    /// A stored value that does not fit, and why.
+    /// A stored value that does not fit: the value, the source holding it, and why.
     #[cfg_attr(
         not(feature = "prompt"),
         allow(dead_code, reason = "only a prompt repairs the value")
     )]
-    Repairable(Value, ConfigError),
+    Repairable {
+        value: Value,
+        source: String,
+        problem: String,
+    },
     Missing,
 }
 
@@ -212,7 +226,7 @@ impl<T: Config> Found<T> {
             key: T::KEY.to_owned(),
             env_var: env_var_name(T::KEY),
             problem: match self {
-                Self::Repairable(_, error) => error.to_string(),
+                Self::Repairable { problem, .. } => problem,
                 Self::Valid(_) | Self::Missing => "no source holds one".to_owned(),
             },
             reason,

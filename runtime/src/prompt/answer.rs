@@ -50,6 +50,24 @@ pub(crate) fn hint(kind: &Kind) -> Option<String> {
     }
 }
 
+/// Whether `value` is already a valid answer of `kind`; a stored value that is not (say a
+/// string where a number belongs now) is not offered as the default.
+pub(crate) fn fits(kind: &Kind, value: &Value) -> bool {
+    match (kind, value) {
+        (Kind::Json, _)
+        | (Kind::Text, Value::String(_))
+        | (Kind::Bool, Value::Bool(_))
+        | (Kind::Object(_), Value::Object(_)) => true,
+        (Kind::Integer { .. } | Kind::Number { .. }, Value::Number(n)) => {
+            parse(kind, &n.to_string()).is_ok()
+        }
+        (Kind::Choice(choices), Value::String(s)) => choices.contains(s),
+        (Kind::List(item), Value::Array(items)) => items.iter().all(|v| fits(item, v)),
+        (Kind::Map(item), Value::Object(entries)) => entries.values().all(|v| fits(item, v)),
+        _ => false,
+    }
+}
+
 /// A current value shown as the default answer, in the form [`parse`] reads back.
 pub(crate) fn display(value: &Value) -> String {
     match value {
@@ -252,6 +270,13 @@ mod tests {
         );
         assert_eq!(parse(&Kind::Bool, "Yes"), Ok(json!(true)));
         assert_eq!(display(&json!("x")), "x");
+        assert!(fits(&level, &json!("low")) && !fits(&level, &json!("mid")));
+        assert!(
+            !fits(&Kind::Text, &json!(5)),
+            "a number is no longer a valid string"
+        );
+        assert!(!fits(&int(0, 65535), &json!(70000)));
+        assert!(fits(&Kind::List(Box::new(int(0, 9))), &json!([1, 2])));
         assert_eq!(display(&json!([1, 2])), "[1,2]");
     }
 }

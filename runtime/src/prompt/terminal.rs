@@ -5,7 +5,7 @@ use inquire::validator::Validation;
 use inquire::{Confirm, InquireError, Password, PasswordDisplayMode, Select, Text};
 use serde_json::Value;
 
-use super::answer::{display, hint, parse};
+use super::answer::{display, fits, hint, parse};
 use super::field::{Field, Kind};
 
 const NONE_CHOICE: &str = "(none)";
@@ -19,15 +19,19 @@ pub(crate) fn ask(
     label: &str,
     current: Option<&Value>,
 ) -> Result<Option<Value>, InquireError> {
-    let current = current.or(field.default.as_ref());
+    // A stored value that no longer fits is not offered: Enter would only repeat the problem.
+    let current = current
+        .filter(|c| fits(&field.kind, c))
+        .or(field.default.as_ref());
     match &field.kind {
         Kind::Object(fields) => ask_object(field, fields, label, current),
         Kind::Choice(choices) => ask_choice(field, choices, label, current),
         Kind::Bool if !field.nullable => {
             let mut confirm = Confirm::new(label);
-            if let Some(current) = current.and_then(Value::as_bool) {
-                confirm = confirm.with_default(current);
-            }
+            confirm = match current.and_then(Value::as_bool) {
+                Some(current) => confirm.with_default(current),
+                None => confirm.with_placeholder("y/n"),
+            };
             let help = help(field, None);
             if let Some(help) = &help {
                 confirm = confirm.with_help_message(help);
