@@ -67,8 +67,8 @@ pub struct Form {
 const MAX_ATTEMPTS: usize = 3;
 
 impl Form {
-    /// A form for `key`, asking the fields of `schema`. Fields named in `secret_fields` (wire
-    /// names, as [`crate::Config::SECRET_FIELDS`]), or marked `writeOnly` or
+    /// A form for `key`, asking the fields of `schema`. Fields named in `secret_fields` (dotted
+    /// wire-name paths, as [`crate::Config::SECRET_FIELDS`]), or marked `writeOnly` or
     /// [`crate::SECRET_SCHEMA_KEYWORD`] in the schema, are masked.
     #[must_use]
     pub fn new(key: &str, schema: &Value, secret_fields: &[&str]) -> Self {
@@ -91,7 +91,7 @@ impl Form {
     /// [`ConfigError::NoTerminal`] without a terminal, [`ConfigError::Cancelled`] on Ctrl-C
     /// or Esc, [`ConfigError::Prompt`] when the terminal fails.
     pub async fn ask_all(&self, current: Option<&Value>) -> Result<Value, ConfigError> {
-        self.ensure_terminal("no source holds a value")?;
+        self.ensure_terminal(asked_for(current))?;
         self.ask_all_in(&Turn::take().await, current).await
     }
 
@@ -101,7 +101,7 @@ impl Form {
         _turn: &Turn,
         current: Option<&Value>,
     ) -> Result<Value, ConfigError> {
-        self.ensure_terminal("no source holds a value")?;
+        self.ensure_terminal(asked_for(current))?;
         self.ask_at(&[], current.cloned()).await
     }
 
@@ -223,9 +223,7 @@ impl Form {
                 key: self.key.clone(),
             }),
             Ok(Err(inquire::InquireError::NotTTY)) => {
-                self.ensure_terminal("no source holds a value").and(Err(
-                    self.prompt_error("the terminal cannot be put in raw mode")
-                ))
+                Err(self.prompt_error("the terminal cannot be put in raw mode"))
             }
             Ok(Err(error)) => Err(self.prompt_error(&error.to_string())),
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
@@ -246,6 +244,14 @@ impl Turn {
     /// Waits until no other task is prompting.
     pub(crate) async fn take() -> Self {
         Self(PROMPT_LOCK.lock().await)
+    }
+}
+
+/// Why a whole value is asked for, for [`ConfigError::NoTerminal`].
+fn asked_for(current: Option<&Value>) -> &'static str {
+    match current {
+        Some(_) => "asked to edit the current value",
+        None => "no source holds one",
     }
 }
 
