@@ -48,6 +48,13 @@ impl ConfigManager {
     pub async fn get<T: Config>(&self) -> Result<T, ConfigError> {
         validate_key(T::KEY)?;
         for source in &self.sources {
+            let Some(text) = source.get_text(T::KEY).await? else {
+                continue;
+            };
+            if let Some(config) = read_fast::<T>(&text) {
+                return Ok(config);
+            }
+            // Not a valid `T`: read it again through `get`, for an error naming the field.
             if let Some(value) = source.get(T::KEY).await? {
                 return decode(value, &source.name());
             }
@@ -293,6 +300,16 @@ fn encode<T: Config>(value: &T) -> Result<Value, ConfigError> {
     }
 }
 
+/// `T` read straight from JSON text, when the text is an object that fits; `None` otherwise,
+/// and [`decode`] then says why. serde also reads a struct from an array, which a config
+/// value never is, hence the check for `{`.
+fn read_fast<T: Config>(text: &str) -> Option<T> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
 /// Turns a stored value into `T`, naming the source and the failing field on error.
 pub(crate) fn decode<T: Config>(value: Value, source_name: &str) -> Result<T, ConfigError> {
     if !value.is_object() {
@@ -301,6 +318,10 @@ pub(crate) fn decode<T: Config>(value: Value, source_name: &str) -> Result<T, Co
             source_name: source_name.to_owned(),
             found: json_type(&value),
         });
+    }
+    // Reading through a reference is the fast path; only a failure pays for tracking the path.
+    if let Ok(config) = T::deserialize(&value) {
+        return Ok(config);
     }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let (path, secret) = shown_path(error.path(), T::SECRET_FIELDS);
