@@ -1,5 +1,5 @@
 //! The whole-process baseline of `scripts/bench-process`: what `example-basic` does, without
-//! harmony_config. It starts the same tokio runtime, reads the same struct from an environment
+//! `harmony_config`. It starts the same tokio runtime, reads the same struct from an environment
 //! variable with `serde_json`, and prints the same kind of line.
 
 use serde::Deserialize;
