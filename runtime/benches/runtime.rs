@@ -304,7 +304,7 @@ fn main() -> ExitCode {
             "file",
             "toml-from-str",
             &[
-                ("harmony-get", Goal::Within(2.0)),
+                ("harmony-get", Goal::NoTarget),
                 ("figment", Goal::NoTarget),
                 ("config-rs", Goal::NoTarget),
             ],
