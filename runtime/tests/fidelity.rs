@@ -6,6 +6,9 @@
 //! whether `serde_json::from_value::<T>` accepts the instance. A disagreement fails the test
 //! unless it is one of the [`KNOWN_LIMITATIONS`], each with its reason.
 //!
+//! Then, fuzzed: instances mutated at random, where whatever serde reads and writes back must
+//! validate against the schema (see the README's section on fuzzing for long runs).
+//!
 //! Run with `--nocapture` to see the agreement table.
 
 #![allow(

@@ -3,7 +3,7 @@
 //!
 //! cargo-fuzz needs a nightly toolchain, so the fuzz targets are proptest properties that run
 //! with `cargo test`. Each property runs a small number of cases by default, so the whole suite
-//! stays under a minute in a debug build; `PROPTEST_CASES=N` runs N cases of each instead. A
+//! takes about 30 s of CPU time in a debug build; `PROPTEST_CASES=N` runs N cases of each instead. A
 //! failing case is shrunk and saved under `proptest-regressions/`, so that every later run tries
 //! it first; commit those files.
 //!

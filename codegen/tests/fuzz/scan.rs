@@ -14,7 +14,7 @@ use proptest::sample::{Index, select};
 use crate::rust::{lines, soup, valid_file};
 
 /// Checks that a 1-based `line:column` lies in `src`, or just past its end.
-pub(crate) fn assert_position(src: &str, line: usize, column: usize) -> Result<(), TestCaseError> {
+pub(crate) fn check_position(src: &str, line: usize, column: usize) -> Result<(), TestCaseError> {
     let lines: Vec<&str> = src.split('\n').collect();
     prop_assert!(
         (1..=lines.len()).contains(&line),
@@ -36,7 +36,7 @@ fn scan_checks(src: &str) -> Result<(), TestCaseError> {
     if let Err(error) = &scanned {
         // Positions are counted after the byte order mark, as syn counts them.
         let text = src.strip_prefix('\u{feff}').unwrap_or(src);
-        assert_position(text, error.line, error.column)?;
+        check_position(text, error.line, error.column)?;
         prop_assert!(!error.message.is_empty());
     }
     if let Ok(parsed) = syn::parse_file(src) {
@@ -65,7 +65,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(crate::cases(2048))]
+    #![proptest_config(crate::cases(1536))]
 
     #[test]
     fn text_scan_agrees_with_syn_on_valid_files(src in valid_file()) {
@@ -277,7 +277,7 @@ fn check_diagnostics(tree: &ModuleTree, files: &[PathBuf]) -> Result<(), TestCas
         prop_assert!(in_tree(files, &d.file), "{d} names a file outside the tree");
         let text = fs::read_to_string(&d.file).unwrap();
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        assert_position(text, d.line, d.column)?;
+        check_position(text, d.line, d.column)?;
     }
     Ok(())
 }
@@ -323,7 +323,7 @@ fn walk_checks(dir: &Path, files: &[PathBuf]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(crate::cases(384))]
+    #![proptest_config(crate::cases(256))]
 
     #[test]
     fn module_walk_survives_any_tree(files in tree()) {
