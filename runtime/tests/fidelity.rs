@@ -6,6 +6,9 @@
 //! whether `serde_json::from_value::<T>` accepts the instance. A disagreement fails the test
 //! unless it is one of the [`KNOWN_LIMITATIONS`], each with its reason.
 //!
+//! Then, fuzzed: instances mutated at random, where whatever serde reads and writes back must
+//! validate against the schema (see the README's section on fuzzing for long runs).
+//!
 //! Run with `--nocapture` to see the agreement table.
 
 #![allow(
@@ -17,8 +20,12 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::OnceLock;
 
-use serde_json::Value;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::Config as ProptestConfig;
+use serde_json::{Value, json};
 
 #[allow(dead_code, unreachable_pub, reason = "the types are only deserialized")]
 #[allow(
@@ -37,6 +44,9 @@ struct Case {
     name: &'static str,
     /// `serde_json::from_value::<T>`, keeping only the verdict and the error.
     serde: fn(Value) -> Result<(), String>,
+    /// `serde_json::from_value::<T>`, then `serde_json::to_value`: what serde writes for a
+    /// value it read.
+    rewrite: fn(Value) -> Result<Value, String>,
     /// schemars 1.x's schema for the type, for comparison only.
     schemars: Value,
     instances: Vec<String>,
@@ -51,6 +61,11 @@ macro_rules! cases {
                 serde_json::from_value::<cases::$ty>(value)
                     .map(|_| ())
                     .map_err(|error| error.to_string())
+            },
+            rewrite: |value| {
+                let read = serde_json::from_value::<cases::$ty>(value)
+                    .map_err(|error| error.to_string())?;
+                serde_json::to_value(read).map_err(|error| error.to_string())
             },
             schemars: serde_json::to_value(config_schemars::<cases::$ty>()).unwrap(),
             instances: $instances.into_iter().map(Into::into).collect(),
@@ -960,5 +975,241 @@ fn count_types(item: &syn::Item) -> usize {
             .as_ref()
             .map_or(0, |(_, items)| items.iter().map(count_types).sum()),
         _ => 0,
+    }
+}
+
+// ---- fuzzing: what serde writes, the schema accepts --------------------------------------
+
+/// A case with its schema compiled and its instances parsed, made once for every fuzz case.
+struct Compiled {
+    case: Case,
+    validator: jsonschema::Validator,
+    instances: Vec<Value>,
+    /// Every object key in the instances, to add to mutated values.
+    keys: Vec<String>,
+}
+
+fn compiled() -> &'static [Compiled] {
+    static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let (schemas, _) = generate();
+        all_cases()
+            .into_iter()
+            .map(|case| {
+                let validator = jsonschema::draft202012::new(&schemas[case.name]).unwrap();
+                let instances: Vec<Value> = case
+                    .instances
+                    .iter()
+                    .map(|text| serde_json::from_str(text).unwrap())
+                    .collect();
+                let mut keys = Vec::new();
+                for instance in &instances {
+                    for place in places(instance) {
+                        if let Some(Value::Object(map)) = instance.pointer(&place) {
+                            keys.extend(map.keys().cloned());
+                        }
+                    }
+                }
+                keys.sort();
+                keys.dedup();
+                Compiled {
+                    case,
+                    validator,
+                    instances,
+                    keys,
+                }
+            })
+            .collect()
+    })
+}
+
+/// The JSON pointer of every value inside `value`, itself first.
+fn places(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, at: &str, out: &mut Vec<String>) {
+        out.push(at.to_owned());
+        match value {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let escaped = key.replace('~', "~0").replace('/', "~1");
+                    walk(item, &format!("{at}/{escaped}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, "", &mut out);
+    out
+}
+
+/// One change to an instance; each `Index` picks a place, an instance or a key.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Puts a small value at a place.
+    Replace(Index, Value),
+    /// Puts a value from another instance of the same case at a place.
+    Graft(Index, Index, Index),
+    /// Removes a place from its object or array.
+    Remove(Index),
+    /// Adds a key that some instance uses, or any key, to an object.
+    Insert(Index, Option<Index>, Value),
+}
+
+fn small_value() -> impl Strategy<Value = Value> {
+    let values = [
+        json!(null),
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(1),
+        json!(-1),
+        json!(255),
+        json!(256),
+        json!(-129),
+        json!(65536),
+        json!(1.5),
+        json!(1e40),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(""),
+        json!("a"),
+        json!("1"),
+        json!("127.0.0.1"),
+        json!("http://x"),
+        json!([]),
+        json!([1]),
+        json!({}),
+    ];
+    proptest::sample::select(values.to_vec())
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => (any::<Index>(), small_value()).prop_map(|(at, v)| Edit::Replace(at, v)),
+        3 => any::<(Index, Index, Index)>().prop_map(|(at, from, place)| Edit::Graft(at, from, place)),
+        1 => any::<Index>().prop_map(Edit::Remove),
+        2 => (any::<Index>(), proptest::option::of(any::<Index>()), small_value())
+            .prop_map(|(at, key, v)| Edit::Insert(at, key, v)),
+    ]
+}
+
+fn apply(value: &mut Value, edit: &Edit, compiled: &Compiled) {
+    let pick = |value: &Value, at: &Index| {
+        let places = places(value);
+        places[at.index(places.len())].clone()
+    };
+    match edit {
+        Edit::Replace(at, new) => {
+            let place = pick(value, at);
+            *value.pointer_mut(&place).unwrap() = new.clone();
+        }
+        Edit::Graft(at, from, donor_place) => {
+            let donor = &compiled.instances[from.index(compiled.instances.len())];
+            let new = donor.pointer(&pick(donor, donor_place)).unwrap().clone();
+            let place = pick(value, at);
+            *value.pointer_mut(&place).unwrap() = new;
+        }
+        Edit::Remove(at) => {
+            let place = pick(value, at);
+            if let Some((parent, last)) = place.rsplit_once('/') {
+                match value.pointer_mut(parent).unwrap() {
+                    Value::Object(map) => {
+                        map.remove(&last.replace("~1", "/").replace("~0", "~"));
+                    }
+                    Value::Array(items) => {
+                        items.remove(last.parse::<usize>().unwrap());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Edit::Insert(at, key, new) => {
+            let place = pick(value, at);
+            if let Value::Object(map) = value.pointer_mut(&place).unwrap() {
+                let key = match key {
+                    Some(key) if !compiled.keys.is_empty() => {
+                        compiled.keys[key.index(compiled.keys.len())].clone()
+                    }
+                    _ => "unknown".to_owned(),
+                };
+                map.insert(key, new.clone());
+            }
+        }
+    }
+}
+
+/// When serde reads `value`, and reads back what it then writes, the schema accepts what it
+/// wrote: a value a program saved is never refused by its own schema.
+fn check_rewrite(compiled: &Compiled, value: &Value) -> Result<bool, TestCaseError> {
+    let Ok(written) = (compiled.case.rewrite)(value.clone()) else {
+        return Ok(false);
+    };
+    if (compiled.case.serde)(written.clone()).is_err() {
+        return Ok(false);
+    }
+    let verdict = schema_verdict(&compiled.validator, &written);
+    prop_assert!(
+        verdict.is_ok(),
+        "{}: serde read {value} and wrote {written}, which the schema rejects: {:?}",
+        compiled.case.name,
+        verdict
+    );
+    Ok(true)
+}
+
+#[test]
+fn what_serde_writes_for_each_instance_validates() {
+    let mut rewritten = Vec::new();
+    for compiled in compiled() {
+        let mut any = false;
+        for instance in &compiled.instances {
+            any |= check_rewrite(compiled, instance).unwrap();
+        }
+        if any {
+            rewritten.push(compiled.case.name);
+        }
+    }
+    // Nearly every case has an instance serde reads back, so the property below has teeth.
+    assert!(
+        rewritten.len() * 10 >= compiled().len() * 9,
+        "only {} of {} cases",
+        rewritten.len(),
+        compiled().len()
+    );
+}
+
+/// The property-test configuration: `cases` cases, unless `PROPTEST_CASES` says otherwise.
+fn fuzz_config(cases: u32) -> ProptestConfig {
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
+    }
+    config
+}
+
+proptest! {
+    #![proptest_config(fuzz_config(8192))]
+
+    /// Mutated instances: validating them never panics, and when serde reads one, what it
+    /// writes back validates.
+    #[test]
+    fn what_serde_writes_for_mutated_instances_validates(
+        case in any::<Index>(),
+        base in any::<Index>(),
+        edits in proptest::collection::vec(edit(), 0..4),
+    ) {
+        let compiled = &compiled()[case.index(compiled().len())];
+        let mut value = compiled.instances[base.index(compiled.instances.len())].clone();
+        for edit in &edits {
+            apply(&mut value, edit, compiled);
+        }
+        let valid = compiled.validator.is_valid(&value);
+        prop_assert_eq!(valid, schema_verdict(&compiled.validator, &value).is_ok());
+        check_rewrite(compiled, &value)?;
     }
 }

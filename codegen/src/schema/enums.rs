@@ -3,13 +3,22 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Emitter, exclude, into_map, map_schema, plain_struct};
+use super::{Emitter, Severity, exclude, into_map, map_schema, plain_struct};
 use crate::model::{Shape, TypeDef, Variant};
 use crate::ty::Ty;
 
 impl Emitter<'_> {
     pub(super) fn enumeration(&mut self, def: &TypeDef, variants: &[Variant]) -> Value {
         let attrs = &def.attrs;
+        if let (Some(tag), Some(content)) = (&attrs.tag, &attrs.content)
+            && tag == content
+        {
+            let message = format!(
+                "the tag and the content of `{}` are both `{tag}`, which serde refuses: give them different names",
+                def.ident
+            );
+            self.problem(Severity::Error, def.ident.span(), message);
+        }
         let readable = variants.iter().filter(|v| !v.attrs.skip_deserializing);
         let (tagged, untagged): (Vec<&Variant>, Vec<&Variant>) =
             readable.partition(|v| !v.attrs.untagged && !attrs.untagged);
@@ -162,7 +171,8 @@ impl Emitter<'_> {
             },
             Shape::Named(_) | Shape::Enum(_) => false,
         };
-        if !content_optional {
+        // A content named like the tag is an error, reported once for the enum.
+        if !content_optional && content != tag {
             required.push(Value::from(content));
         }
         let mut object = Map::new();

@@ -117,6 +117,7 @@ pub fn config_schema(
         defs: Map::new(),
         started: HashSet::new(),
         flattening: Vec::new(),
+        keying: Vec::new(),
         problems: Vec::new(),
         file: file.to_owned(),
         module: module.to_vec(),
@@ -150,6 +151,8 @@ struct Emitter<'a> {
     started: HashSet<String>,
     /// The structs being inlined for `flatten`, so that a flattened `Box<Self>` ends too.
     flattening: Vec<String>,
+    /// The types being followed to read a map key, so that a key read through itself ends.
+    keying: Vec<String>,
     problems: Vec<Problem>,
     /// Where the type being emitted is, for problems and for resolving paths.
     file: PathBuf,
@@ -208,18 +211,15 @@ impl<'a> Emitter<'a> {
             .collect();
         for field in read.iter().filter(|f| f.attrs.flatten.is_none()) {
             let schema = self.field(field);
-            for name in &field.deserialize_names {
+            let names = self.unclaimed_names(field, &properties);
+            for name in &names {
                 properties.insert(name.clone(), schema.clone());
             }
-            let names: Vec<Value> = field
-                .deserialize_names
-                .iter()
-                .map(|n| Value::from(n.as_str()))
-                .collect();
+            let names: Vec<Value> = names.into_iter().map(Value::from).collect();
             let optional = self.is_optional(field, all_default);
             match names.as_slice() {
                 [only] if !optional => required.push(only.clone()),
-                [_] => {}
+                [] | [_] => {}
                 // serde reads a field under any of its names, and refuses two of them at once.
                 _ if optional => constraints.push(json!({ "not": { "anyOf": pairs(&names) } })),
                 _ => constraints.push(json!({
@@ -254,6 +254,29 @@ impl<'a> Emitter<'a> {
             object.insert("allOf".into(), Value::Array(constraints));
         }
         Value::Object(object)
+    }
+
+    /// The names `field` is read under, each once, without those that a field before it (or
+    /// the tag) already took: serde's field visitor matches names in field order, so the first
+    /// field wins and the later one never sees the name. That is always a mistake, so it is an
+    /// error.
+    fn unclaimed_names(&mut self, field: &Field, taken: &Map<String, Value>) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for name in &field.deserialize_names {
+            if names.contains(name) {
+                // An alias that repeats the field's own name changes nothing.
+                continue;
+            }
+            if taken.contains_key(name) {
+                let message = format!(
+                    "serde reads the key `{name}` into an earlier field or the tag, so this field never sees it: give one of them another name"
+                );
+                self.problem(Severity::Error, field.span, message);
+                continue;
+            }
+            names.push(name.clone());
+        }
+        names
     }
 
     /// Whether serde fills the field when it is missing: a default, a skip, or a type that
@@ -480,8 +503,17 @@ impl<'a> Emitter<'a> {
             self.problem(Severity::Warning, span, message);
             return json!({});
         };
+        if self.keying.contains(&resolved.name) {
+            let message = format!(
+                "`{}` is read as a map key through itself, which never ends",
+                path_text(path)
+            );
+            self.problem(Severity::Error, span, message);
+            return json!({});
+        }
+        self.keying.push(resolved.name.clone());
         let def = resolved.def;
-        self.within(&resolved, |this| {
+        let key = self.within(&resolved, |this| {
             if let Some((_, from, _)) = &def.attrs.from
                 && let Ok(ty) = syn::parse_str::<syn::Type>(from)
             {
@@ -507,7 +539,9 @@ impl<'a> Emitter<'a> {
                 }
                 None => this.bad_key(span),
             }
-        })
+        });
+        self.keying.pop();
+        key
     }
 
     /// An enum map key: a string names a unit variant, in an externally tagged enum only.
