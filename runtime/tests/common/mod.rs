@@ -3,6 +3,8 @@
 #![allow(dead_code, reason = "each test file uses a different part")]
 #![allow(clippy::unwrap_used, reason = "fixtures fail the test by panicking")]
 
+pub(crate) mod children;
+
 use std::path::PathBuf;
 
 use harmony_config::Config;
