@@ -12,20 +12,12 @@ use harmony_config::{ConfigError, ConfigSource, SqliteSource};
 use serde_json::json;
 
 use crate::common::children::{child_command, runtime};
+use crate::common::execute_raw;
 use crate::report::{Case, Outcome, Tally};
 
-pub(crate) const CORRUPT: Case = Case {
-    name: "sqlite: corrupt files",
-    run: corrupt,
-};
-pub(crate) const TRUNCATED: Case = Case {
-    name: "sqlite: truncated files",
-    run: truncated,
-};
-pub(crate) const READ_ONLY: Case = Case {
-    name: "sqlite: read-only files",
-    run: read_only,
-};
+pub(crate) const CORRUPT: Case = Case::new("sqlite: corrupt files", corrupt);
+pub(crate) const TRUNCATED: Case = Case::new("sqlite: truncated files", truncated);
+pub(crate) const READ_ONLY: Case = Case::new("sqlite: read-only files", read_only);
 pub(crate) const ROLE: &str = "open";
 
 const ROWS: usize = 200;
@@ -71,16 +63,7 @@ fn valid_db() -> &'static [u8] {
                 let value = json!({ "i": i, "password": SECRET, "pad": "p".repeat(400) });
                 sqlite.set(&row_key(i), &value).await.unwrap();
             }
-            let pool = sqlx::SqlitePool::connect_with(
-                sqlx::sqlite::SqliteConnectOptions::new().filename(&db),
-            )
-            .await
-            .unwrap();
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&pool)
-                .await
-                .unwrap();
-            pool.close().await;
+            execute_raw(&db, "PRAGMA wal_checkpoint(TRUNCATE)").await;
         });
         let bytes = std::fs::read(&db).unwrap();
         assert_eq!(

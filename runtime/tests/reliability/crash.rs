@@ -16,10 +16,7 @@ use sqlx::{ConnectOptions, Connection};
 use crate::common::children::{child_command, runtime};
 use crate::report::{Case, Outcome, Tally};
 
-pub(crate) const CASE: Case = Case {
-    name: "sqlite: writer killed (SIGKILL) × 20",
-    run,
-};
+pub(crate) const CASE: Case = Case::new("sqlite: writer killed (SIGKILL) × 20", run);
 pub(crate) const ROLE: &str = "crash";
 
 const ROUNDS: usize = 20;

@@ -17,18 +17,10 @@ use serde_json::{Value, json};
 use crate::common::children::{child_command, runtime};
 use crate::report::{Case, Outcome, Tally};
 
-pub(crate) const MALFORMED: Case = Case {
-    name: "env: malformed values",
-    run: malformed,
-};
-pub(crate) const OS_LIMIT: Case = Case {
-    name: "env: values at the OS limit (128 KiB)",
-    run: os_limit,
-};
-pub(crate) const KEY_NAMES: Case = Case {
-    name: "env: keys with path separators, NUL, unicode",
-    run: key_names,
-};
+pub(crate) const MALFORMED: Case = Case::new("env: malformed values", malformed);
+pub(crate) const OS_LIMIT: Case = Case::new("env: values at the OS limit (128 KiB)", os_limit);
+pub(crate) const KEY_NAMES: Case =
+    Case::new("env: keys with path separators, NUL, unicode", key_names);
 pub(crate) const ROLE: &str = "env";
 
 /// In every malformed value; no error may quote it.

@@ -14,10 +14,7 @@ use serde_json::{Value, json};
 use crate::common::children::{runtime, spawn_children, start_ms, wait_all, wait_until};
 use crate::report::{Case, Outcome, Tally};
 
-pub(crate) const CASE: Case = Case {
-    name: "sqlite: 8 processes × 500 sets and gets",
-    run,
-};
+pub(crate) const CASE: Case = Case::new("sqlite: 8 processes × 500 sets and gets", run);
 pub(crate) const ROLE: &str = "load";
 
 const PROCESSES: usize = 8;

@@ -10,6 +10,12 @@ pub(crate) struct Case {
     pub(crate) run: fn() -> Outcome,
 }
 
+impl Case {
+    pub(crate) const fn new(name: &'static str, run: fn() -> Outcome) -> Self {
+        Self { name, run }
+    }
+}
+
 /// How a case ended, unless it panicked.
 pub(crate) enum Outcome {
     Ran(Tally),
