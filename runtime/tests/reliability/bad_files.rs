@@ -214,12 +214,22 @@ fn sh_through(wrapper: &[&str], script: &str, arg: &Path) -> (bool, String) {
     }
 }
 
-/// Checks that `wrapper` runs at all and that it cannot write `path` (opening for append,
-/// which changes nothing); otherwise says why the case cannot run here.
+/// Checks that `wrapper` runs, and can run this test binary, but cannot write `path` (opening
+/// for append, which changes nothing); otherwise says why the case cannot run here.
 fn ensure_unwritable(wrapper: &[&str], path: &Path) -> Result<(), String> {
-    let (works, why) = sh_through(wrapper, "true", path);
+    let exe = std::env::current_exe().unwrap();
+    let (works, why) = sh_through(wrapper, r#"test -x "$0""#, &exe);
     if !works {
-        return Err(format!("`{}` does not run here: {why}", wrapper.join(" ")));
+        return Err(format!(
+            "`{}` cannot run {} here{}",
+            wrapper.join(" "),
+            exe.display(),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
+            }
+        ));
     }
     match sh_through(wrapper, r#": >> "$0""#, path) {
         (true, _) => Err(format!(
