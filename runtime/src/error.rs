@@ -125,6 +125,28 @@ pub enum ConfigError {
         hint: &'static str,
     },
 
+    /// The SQLite database's directory, file or lock file could not be created or opened.
+    #[error("SQLite database {}: could not {action}: {source}{hint}", .path.display())]
+    DatabaseFile {
+        /// What was being done, naming the file, e.g. "open its lock file /path/config.db.lock".
+        action: String,
+        /// The database file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+        /// A hint on how to fix it, starting with ". ", or empty.
+        hint: &'static str,
+    },
+
+    /// A SQLite database that fails SQLite's own check of its pages. Nothing was written to it.
+    #[error("SQLite database {} is damaged: {problem}. It was left untouched: move it aside to start afresh, or set HARMONY_CONFIG_DB to another file", .path.display())]
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// What `PRAGMA quick_check` found, first problems first; it quotes no values.
+        problem: String,
+    },
+
     /// A value that could not be turned into JSON or TOML.
     #[error("`{key}` could not be serialized: {message}")]
     Serialize {

@@ -236,16 +236,7 @@ async fn open_waits_for_the_creation_lock() {
 async fn a_database_from_a_newer_version_is_refused_untouched() {
     let store = TempStore::new();
     SqliteSource::open(store.db()).await.unwrap();
-    let pool = sqlx::SqlitePool::connect_with(
-        sqlx::sqlite::SqliteConnectOptions::new().filename(store.db()),
-    )
-    .await
-    .unwrap();
-    sqlx::query("PRAGMA user_version = 99")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    common::execute_raw(&store.db(), "PRAGMA user_version = 99").await;
 
     let error = SqliteSource::open(store.db()).await.unwrap_err();
     assert!(

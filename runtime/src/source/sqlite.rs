@@ -165,7 +165,8 @@ async fn prepare(path: &Path) -> Result<(), ConfigError> {
         fs::open_private_file(&owned)?;
         Ok(lock)
     })
-    .await?;
+    .await
+    .map_err(|error| file_error(path, error))?;
     let result = migrate(path).await;
     drop(lock);
     result
@@ -180,6 +181,21 @@ async fn migrate(path: &Path) -> Result<(), ConfigError> {
         .connect()
         .await
         .map_err(fail("open"))?;
+    // A damaged file is refused before anything is written to it. SQLite would write around a
+    // damaged page, and fail only later, on the rows stored there.
+    let problems: Vec<String> = sqlx::query_scalar("PRAGMA quick_check(3)")
+        .fetch_all(&mut conn)
+        .await
+        .map_err(fail("check its pages"))?;
+    if problems != ["ok"] {
+        return Err(ConfigError::Damaged {
+            path: path.to_owned(),
+            problem: problems
+                .join("; ")
+                .replace("*** in database main ***\n", "")
+                .replace('\n', "; "),
+        });
+    }
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
         .fetch_one(&mut conn)
         .await
@@ -226,6 +242,40 @@ fn lock_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// The fix for a file or directory this user may not write.
+const UNWRITABLE: &str = ". This user may not write the file or its directory: make both writable by this user, or set HARMONY_CONFIG_DB to a file it can write";
+
+/// Names the database in a file-system error about it, its directory or its lock file, with
+/// the fix for the common causes.
+fn file_error(path: &Path, error: ConfigError) -> ConfigError {
+    let ConfigError::Io {
+        action,
+        path: file,
+        source,
+    } = error
+    else {
+        return error;
+    };
+    let hint = match source.kind() {
+        std::io::ErrorKind::PermissionDenied => UNWRITABLE,
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            ". The file system is read-only: set HARMONY_CONFIG_DB to a file on a writable one"
+        }
+        _ => "",
+    };
+    let action = if file.as_os_str().is_empty() {
+        action.to_owned()
+    } else {
+        format!("{action} {}", file.display())
+    };
+    ConfigError::DatabaseFile {
+        action,
+        path: path.to_owned(),
+        source,
+        hint,
+    }
+}
+
 fn database_error(path: &Path, action: String, source: sqlx::Error) -> ConfigError {
     let code = source
         .as_database_error()
@@ -241,10 +291,12 @@ fn database_error(path: &Path, action: String, source: sqlx::Error) -> ConfigErr
         Some(5 | 6) => {
             ". Another process held a lock for longer than the busy timeout; retry, or stop the process holding it"
         }
-        // SQLITE_READONLY
-        Some(8) => ". The file or its directory is read-only",
+        // SQLITE_PERM, SQLITE_READONLY
+        Some(3 | 8) => UNWRITABLE,
         // SQLITE_CANTOPEN
-        Some(14) => ". Check that the path is a file in a directory you can write",
+        Some(14) => {
+            ". Check that the path is a file in a directory this user can write, or set HARMONY_CONFIG_DB to another file"
+        }
         _ => "",
     };
     ConfigError::Database {

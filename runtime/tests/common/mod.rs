@@ -3,6 +3,8 @@
 #![allow(dead_code, reason = "each test file uses a different part")]
 #![allow(clippy::unwrap_used, reason = "fixtures fail the test by panicking")]
 
+pub(crate) mod children;
+
 use std::path::PathBuf;
 
 use harmony_config::Config;
@@ -60,4 +62,14 @@ pub(crate) async fn sqlite_with_sample(store: &TempStore) -> harmony_config::Sql
 pub(crate) fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).expect("stat").permissions().mode() & 0o777
+}
+
+/// Runs `sql` on the database at `db` through a pool of sqlx's own, as another program would.
+pub(crate) async fn execute_raw(db: &std::path::Path, sql: &'static str) {
+    let pool =
+        sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(db))
+            .await
+            .unwrap();
+    sqlx::query(sql).execute(&pool).await.unwrap();
+    pool.close().await;
 }
