@@ -43,6 +43,11 @@
 //! value as JSON), then [`SqliteSource`] at `~/.local/share/harmony/config/config.db`
 //! (`HARMONY_CONFIG_DB` overrides the path). `set` writes to the first source that persists.
 //!
+//! When `OPENBAO_URL` (or `VAULT_ADDR`) is set, the team store [`openbao`] joins the chain
+//! between the two: env, then OpenBao, then SQLite. Team values win over local copies, SQLite
+//! still answers while OpenBao is down, and a write OpenBao refuses goes to SQLite with a
+//! warning. This needs the `openbao` feature, on by default.
+//!
 //! # Attributes of `#[derive(Config)]`
 //!
 //! - `#[config(key = "...")]` on the struct: the store key, by default the struct's name. Keys
@@ -57,6 +62,8 @@ mod fs;
 mod generated;
 mod global;
 mod manager;
+#[cfg(feature = "openbao")]
+pub mod openbao;
 pub mod redact;
 mod secret;
 mod source;
@@ -67,7 +74,10 @@ pub use generated::ConfigInfo;
 pub use global::{default_manager, get, init, set};
 pub use manager::ConfigManager;
 pub use secret::Secret;
-pub use source::{ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SqliteSource};
+pub use source::{
+    ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SecretStore, SqliteSource,
+    StoreSource,
+};
 
 /// Derives [`Config`]; see the crate documentation for its attributes.
 pub use harmony_config_derive::Config;

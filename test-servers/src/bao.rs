@@ -108,7 +108,10 @@ impl Bao {
 
     /// Seals a raft server: it then answers every request with 503 until [`Bao::unseal`].
     pub fn seal(&self) {
-        assert!(self.storage == Storage::Raft, "only a raft server can be sealed");
+        assert!(
+            self.storage == Storage::Raft,
+            "only a raft server can be sealed"
+        );
         self.cli(&["operator", "seal"]);
     }
 

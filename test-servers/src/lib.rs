@@ -18,6 +18,10 @@
     clippy::missing_panics_doc,
     reason = "a test server that cannot start fails the test by panicking, with the reason"
 )]
+#![allow(
+    clippy::must_use_candidate,
+    reason = "CLI commands run for their effect; their output is there when a test wants it"
+)]
 
 mod bao;
 mod oidc;

@@ -1,0 +1,104 @@
+//! vaultrs clients built from an [`OpenbaoConfig`], and its errors turned into `ConfigError`s
+//! that say what failed and how to fix it, never with a token or a value.
+
+use vaultrs::client::{VaultClient, VaultClientSettingsBuilder};
+use vaultrs::error::ClientError;
+
+use super::OpenbaoConfig;
+use crate::ConfigError;
+
+/// A client for the configured server using `token` (empty for none). No I/O.
+///
+/// Every setting is given here, so vaultrs reads nothing from `VAULT_*` variables.
+pub(crate) fn client(config: &OpenbaoConfig, token: &str) -> Result<VaultClient, ConfigError> {
+    let settings = VaultClientSettingsBuilder::default()
+        // The URL was checked when the config was built, so this setter cannot panic.
+        .address(config.url.as_str())
+        .token(token)
+        .timeout(Some(config.timeout))
+        .verify(!config.skip_tls)
+        .ca_certs(Vec::new())
+        .identity(None)
+        .build()
+        .map_err(|e| ConfigError::StoreSetting {
+            setting: format!("the OpenBao client for {}", config.store_name()),
+            problem: format!("cannot be built: {e}"),
+        })?;
+    VaultClient::new(settings).map_err(|e| ConfigError::StoreSetting {
+        setting: format!("the OpenBao client for {}", config.store_name()),
+        problem: format!("cannot be built: {}", transport_text(&e)),
+    })
+}
+
+/// What a failed request amounts to.
+pub(crate) enum Failure {
+    /// The server answered with an HTTP error status, and its error messages.
+    Status(u16, Vec<String>),
+    /// No answer: the reason, and how to fix it.
+    Unreachable(String),
+    /// Anything else: a reply that does not parse, a request that cannot be built.
+    Other(String),
+}
+
+impl Failure {
+    pub(crate) fn of(error: &ClientError) -> Self {
+        match error {
+            ClientError::APIError { code, errors } => Self::Status(*code, errors.clone()),
+            ClientError::RestClientError { source } => match source {
+                rustify::errors::ClientError::ServerResponseError { code, .. } => {
+                    Self::Status(*code, Vec::new())
+                }
+                rustify::errors::ClientError::RequestError { source, .. }
+                | rustify::errors::ClientError::ResponseError { source } => {
+                    match source.downcast_ref::<reqwest::Error>() {
+                        Some(e) if e.is_timeout() => Self::Unreachable(
+                            "no answer within the timeout: check that the server runs and is reachable, or raise OPENBAO_TIMEOUT_MS".to_owned(),
+                        ),
+                        Some(e) if e.is_connect() => Self::Unreachable(format!(
+                            "nothing answers there ({}): check OPENBAO_URL and that the server runs",
+                            root_cause(e)
+                        )),
+                        _ => Self::Unreachable(format!(
+                            "the request failed ({}): check OPENBAO_URL and the network",
+                            transport_text(error)
+                        )),
+                    }
+                }
+                // Parse errors' causes can quote the reply, which may hold values: not shown.
+                other => Self::Other(format!("{error}: {other}")),
+            },
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+/// The server's own messages, or the status when it gave none.
+pub(crate) fn status_text(code: u16, errors: &[String]) -> String {
+    if errors.is_empty() {
+        format!("HTTP {code}")
+    } else {
+        format!("HTTP {code}: {}", errors.join("; "))
+    }
+}
+
+/// The innermost cause of an error, e.g. "Connection refused (os error 111)".
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// An error's message and causes. vaultrs and rustify errors carry no token or body in their
+/// messages; bodies, which could hold values, sit in fields that are not shown.
+fn transport_text(error: &ClientError) -> String {
+    let mut text = error.to_string();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
+}
