@@ -30,6 +30,15 @@ pub(crate) fn client(config: &OpenbaoConfig, token: &str) -> Result<VaultClient,
     })
 }
 
+/// Runs a vaultrs call with its logging off. vaultrs and rustify log every failed request at
+/// ERROR level, a missing value included, several times over; the `ConfigError` built from the
+/// failure says it once, with the fix.
+pub(crate) async fn quiet<F: std::future::Future>(call: F) -> F::Output {
+    use tracing::instrument::WithSubscriber;
+    call.with_subscriber(tracing::subscriber::NoSubscriber::default())
+        .await
+}
+
 /// What a failed request amounts to.
 pub(crate) enum Failure {
     /// The server answered with an HTTP error status, and its error messages.
@@ -72,12 +81,33 @@ impl Failure {
     }
 }
 
-/// The server's own messages, or the status when it gave none.
+/// The server's own messages, on one line, or the status when it gave none.
 pub(crate) fn status_text(code: u16, errors: &[String]) -> String {
-    if errors.is_empty() {
+    let messages: Vec<&str> = errors.iter().flat_map(|error| messages(error)).collect();
+    if messages.is_empty() {
         format!("HTTP {code}")
     } else {
-        format!("HTTP {code}: {}", errors.join("; "))
+        format!("HTTP {code}: {}", messages.join("; "))
+    }
+}
+
+/// The messages in one of the server's errors: OpenBao lists several as
+/// "2 errors occurred:\n\t* first\n\t* second\n\n".
+fn messages(error: &str) -> Vec<&str> {
+    let items: Vec<&str> = error
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("* "))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .collect();
+    if items.is_empty() {
+        error
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    } else {
+        items
     }
 }
 

@@ -180,7 +180,11 @@ impl OpenbaoConfig {
     /// [`ConfigError::StoreSetting`], naming the variable, when `OPENBAO_URL` and `VAULT_ADDR`
     /// are both unset, or a variable holds something it cannot.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let (url_var, url) = first_var(&["OPENBAO_URL", "VAULT_ADDR"])?.ok_or_else(|| {
+        Self::from_lookup(&|name| std::env::var(name))
+    }
+
+    fn from_lookup(env: &Lookup<'_>) -> Result<Self, ConfigError> {
+        let (url_var, url) = first_var(env, &["OPENBAO_URL", "VAULT_ADDR"])?.ok_or_else(|| {
             ConfigError::StoreSetting {
                 setting: "OPENBAO_URL".to_owned(),
                 problem: "is not set: set it (or VAULT_ADDR) to the server, e.g. https://bao.example.com:8200".to_owned(),
@@ -190,22 +194,23 @@ impl OpenbaoConfig {
             setting: url_var.to_owned(),
             problem: "is not an http:// or https:// URL".to_owned(),
         })?;
-        config.token = first_var(&["OPENBAO_TOKEN", "VAULT_TOKEN"])?.map(|(_, v)| Secret::new(v));
-        config.username = var("OPENBAO_USERNAME")?;
-        config.password = var("OPENBAO_PASSWORD")?.map(Secret::new);
-        set_from(&mut config.auth_mount, "OPENBAO_AUTH_MOUNT")?;
-        set_from(&mut config.kv_mount, "OPENBAO_KV_MOUNT")?;
-        if let Some(version) = var("OPENBAO_KV_VERSION")? {
+        config.token =
+            first_var(env, &["OPENBAO_TOKEN", "VAULT_TOKEN"])?.map(|(_, v)| Secret::new(v));
+        config.username = var(env, "OPENBAO_USERNAME")?;
+        config.password = var(env, "OPENBAO_PASSWORD")?.map(Secret::new);
+        set_from(env, &mut config.auth_mount, "OPENBAO_AUTH_MOUNT")?;
+        set_from(env, &mut config.kv_mount, "OPENBAO_KV_MOUNT")?;
+        if let Some(version) = var(env, "OPENBAO_KV_VERSION")? {
             config.kv_version = match version.as_str() {
                 "1" => KvVersion::V1,
                 "2" => KvVersion::V2,
                 _ => return Err(invalid("OPENBAO_KV_VERSION", "must be 1 or 2")),
             };
         }
-        if let Some(skip) = var("OPENBAO_SKIP_TLS")? {
+        if let Some(skip) = var(env, "OPENBAO_SKIP_TLS")? {
             config.skip_tls = parse_bool("OPENBAO_SKIP_TLS", &skip)?;
         }
-        if let Some(ms) = var("OPENBAO_TIMEOUT_MS")? {
+        if let Some(ms) = var(env, "OPENBAO_TIMEOUT_MS")? {
             let ms: u64 = ms.parse().ok().filter(|ms| *ms > 0).ok_or_else(|| {
                 invalid(
                     "OPENBAO_TIMEOUT_MS",
@@ -214,7 +219,7 @@ impl OpenbaoConfig {
             })?;
             config.timeout = Duration::from_millis(ms);
         }
-        config.oidc = oidc_from_env()?;
+        config.oidc = oidc_from_env(env)?;
         Ok(config)
     }
 
@@ -224,17 +229,17 @@ impl OpenbaoConfig {
     }
 }
 
-fn oidc_from_env() -> Result<OidcConfig, ConfigError> {
+fn oidc_from_env(env: &Lookup<'_>) -> Result<OidcConfig, ConfigError> {
     let mut oidc = OidcConfig::default();
-    if let Some(issuer) = var("HARMONY_OIDC_ISSUER")? {
+    if let Some(issuer) = var(env, "HARMONY_OIDC_ISSUER")? {
         oidc.issuer = Some(parse_url("HARMONY_OIDC_ISSUER", &issuer)?);
     }
-    oidc.client_id = var("HARMONY_OIDC_CLIENT_ID")?;
-    oidc.audience = var("HARMONY_OIDC_AUDIENCE")?;
-    if let Some(scopes) = var("HARMONY_OIDC_SCOPES")? {
+    oidc.client_id = var(env, "HARMONY_OIDC_CLIENT_ID")?;
+    oidc.audience = var(env, "HARMONY_OIDC_AUDIENCE")?;
+    if let Some(scopes) = var(env, "HARMONY_OIDC_SCOPES")? {
         oidc.scopes = scopes.split_whitespace().map(str::to_owned).collect();
     }
-    if let Some(token) = var("HARMONY_OIDC_TOKEN")? {
+    if let Some(token) = var(env, "HARMONY_OIDC_TOKEN")? {
         oidc.token = match token.as_str() {
             "id_token" => OidcToken::IdToken,
             "access_token" => OidcToken::AccessToken,
@@ -246,10 +251,10 @@ fn oidc_from_env() -> Result<OidcConfig, ConfigError> {
             }
         };
     }
-    set_from(&mut oidc.jwt_mount, "OPENBAO_JWT_MOUNT")?;
-    oidc.role = var("OPENBAO_JWT_ROLE")?;
-    set_from(&mut oidc.user_claim, "HARMONY_OIDC_USER_CLAIM")?;
-    oidc.groups_claim = var("HARMONY_OIDC_GROUPS_CLAIM")?;
+    set_from(env, &mut oidc.jwt_mount, "OPENBAO_JWT_MOUNT")?;
+    oidc.role = var(env, "OPENBAO_JWT_ROLE")?;
+    set_from(env, &mut oidc.user_claim, "HARMONY_OIDC_USER_CLAIM")?;
+    oidc.groups_claim = var(env, "HARMONY_OIDC_GROUPS_CLAIM")?;
     Ok(oidc)
 }
 
@@ -280,9 +285,12 @@ fn invalid(setting: &str, problem: &str) -> ConfigError {
     }
 }
 
+/// Reads an environment variable: `std::env::var`, or a map in tests.
+type Lookup<'a> = dyn Fn(&str) -> Result<String, std::env::VarError> + 'a;
+
 /// The variable's value; unset and empty are `None`.
-fn var(name: &str) -> Result<Option<String>, ConfigError> {
-    match std::env::var(name) {
+fn var(env: &Lookup<'_>, name: &str) -> Result<Option<String>, ConfigError> {
+    match env(name) {
         Ok(value) if value.is_empty() => Ok(None),
         Ok(value) => Ok(Some(value)),
         Err(std::env::VarError::NotPresent) => Ok(None),
@@ -291,17 +299,20 @@ fn var(name: &str) -> Result<Option<String>, ConfigError> {
 }
 
 /// The first of `names` that is set, with its name.
-fn first_var(names: &[&'static str]) -> Result<Option<(&'static str, String)>, ConfigError> {
+fn first_var(
+    env: &Lookup<'_>,
+    names: &[&'static str],
+) -> Result<Option<(&'static str, String)>, ConfigError> {
     for name in names {
-        if let Some(value) = var(name)? {
+        if let Some(value) = var(env, name)? {
             return Ok(Some((name, value)));
         }
     }
     Ok(None)
 }
 
-fn set_from(field: &mut String, name: &str) -> Result<(), ConfigError> {
-    if let Some(value) = var(name)? {
+fn set_from(env: &Lookup<'_>, field: &mut String, name: &str) -> Result<(), ConfigError> {
+    if let Some(value) = var(env, name)? {
         let mount = value.trim_matches('/');
         if mount.is_empty() {
             return Err(invalid(name, "must name a mount, e.g. `secret`"));
@@ -309,4 +320,144 @@ fn set_from(field: &mut String, name: &str) -> Result<(), ConfigError> {
         mount.clone_into(field);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::env::VarError;
+
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<OpenbaoConfig, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        OpenbaoConfig::from_lookup(&|name| vars.get(name).cloned().ok_or(VarError::NotPresent))
+    }
+
+    fn problem(vars: &[(&str, &str)]) -> String {
+        match from(vars) {
+            Err(error) => error.to_string(),
+            Ok(config) => panic!("accepted: {config:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_design() {
+        let config = from(&[("OPENBAO_URL", "https://bao.example.com:8200")]).unwrap();
+        assert_eq!(config.url.as_str(), "https://bao.example.com:8200/");
+        assert_eq!(config.kv_mount, "secret");
+        assert_eq!(config.kv_version, KvVersion::V2);
+        assert_eq!(config.auth_mount, "userpass");
+        assert!(!config.skip_tls);
+        assert_eq!(config.timeout, Duration::from_secs(3));
+        assert!(config.token.is_none() && config.username.is_none());
+        assert_eq!(config.oidc.jwt_mount, "jwt");
+        assert_eq!(config.oidc.user_claim, "sub");
+        assert_eq!(config.oidc.token, OidcToken::IdToken);
+        assert_eq!(
+            config.store_name(),
+            "openbao (https://bao.example.com:8200)"
+        );
+    }
+
+    #[test]
+    fn vault_variables_are_the_fallbacks() {
+        let config = from(&[
+            ("VAULT_ADDR", "http://127.0.0.1:8200"),
+            ("VAULT_TOKEN", "s.vault"),
+        ])
+        .unwrap();
+        assert_eq!(config.url.as_str(), "http://127.0.0.1:8200/");
+        assert_eq!(config.token.unwrap().expose(), "s.vault");
+        let config = from(&[
+            ("OPENBAO_URL", "http://a:1"),
+            ("VAULT_ADDR", "http://b:2"),
+            ("OPENBAO_TOKEN", "s.bao"),
+            ("VAULT_TOKEN", "s.vault"),
+        ])
+        .unwrap();
+        assert_eq!(config.url.host_str(), Some("a"));
+        assert_eq!(config.token.unwrap().expose(), "s.bao");
+    }
+
+    #[test]
+    fn every_setting_is_read() {
+        let config = from(&[
+            ("OPENBAO_URL", "http://bao:8200"),
+            ("OPENBAO_USERNAME", "alice"),
+            ("OPENBAO_PASSWORD", "pw"),
+            ("OPENBAO_AUTH_MOUNT", "people/"),
+            ("OPENBAO_KV_MOUNT", "team"),
+            ("OPENBAO_KV_VERSION", "1"),
+            ("OPENBAO_SKIP_TLS", "true"),
+            ("OPENBAO_TIMEOUT_MS", "250"),
+            ("HARMONY_OIDC_ISSUER", "https://sso.example.com"),
+            ("HARMONY_OIDC_CLIENT_ID", "cli"),
+            ("HARMONY_OIDC_AUDIENCE", "bao"),
+            ("HARMONY_OIDC_SCOPES", "openid  email"),
+            ("HARMONY_OIDC_TOKEN", "access_token"),
+            ("OPENBAO_JWT_MOUNT", "oidc"),
+            ("OPENBAO_JWT_ROLE", "dev"),
+            ("HARMONY_OIDC_USER_CLAIM", "email"),
+            ("HARMONY_OIDC_GROUPS_CLAIM", "groups"),
+        ])
+        .unwrap();
+        assert_eq!(config.username.as_deref(), Some("alice"));
+        assert_eq!(config.auth_mount, "people");
+        assert_eq!(config.kv_mount, "team");
+        assert_eq!(config.kv_version, KvVersion::V1);
+        assert!(config.skip_tls);
+        assert_eq!(config.timeout, Duration::from_millis(250));
+        let oidc = &config.oidc;
+        assert_eq!(
+            oidc.issuer.as_ref().unwrap().host_str(),
+            Some("sso.example.com")
+        );
+        assert_eq!(oidc.client_id.as_deref(), Some("cli"));
+        assert_eq!(oidc.audience.as_deref(), Some("bao"));
+        assert_eq!(oidc.scopes, ["openid", "email"]);
+        assert_eq!(oidc.token, OidcToken::AccessToken);
+        assert_eq!(oidc.jwt_mount, "oidc");
+        assert_eq!(oidc.role.as_deref(), Some("dev"));
+        assert_eq!(oidc.user_claim, "email");
+        assert_eq!(oidc.groups_claim.as_deref(), Some("groups"));
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("pw\""), "{debug}");
+    }
+
+    #[test]
+    fn bad_settings_name_their_variable() {
+        let url = ("OPENBAO_URL", "http://bao:8200");
+        assert!(problem(&[]).starts_with("OPENBAO_URL is not set"));
+        assert!(problem(&[("OPENBAO_URL", "bao:8200")]).starts_with("OPENBAO_URL "));
+        assert!(problem(&[("VAULT_ADDR", "ftp://x")]).starts_with("VAULT_ADDR "));
+        for (name, value) in [
+            ("OPENBAO_TIMEOUT_MS", "soon"),
+            ("OPENBAO_TIMEOUT_MS", "0"),
+            ("OPENBAO_SKIP_TLS", "maybe"),
+            ("OPENBAO_KV_VERSION", "3"),
+            ("OPENBAO_KV_MOUNT", "/"),
+            ("HARMONY_OIDC_TOKEN", "refresh_token"),
+            ("HARMONY_OIDC_ISSUER", "not a url"),
+        ] {
+            let text = problem(&[url, (name, value)]);
+            assert!(text.starts_with(name), "{name}={value}: {text}");
+            assert!(!text.contains(value) || value.len() < 2, "{text}");
+        }
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let config = from(&[
+            ("OPENBAO_URL", "http://bao:8200"),
+            ("OPENBAO_TOKEN", ""),
+            ("OPENBAO_KV_MOUNT", ""),
+        ])
+        .unwrap();
+        assert!(config.token.is_none());
+        assert_eq!(config.kv_mount, "secret");
+    }
 }

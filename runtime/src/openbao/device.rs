@@ -16,7 +16,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::client::{Failure, client};
+use super::client::{Failure, client, quiet};
 use super::config::OidcToken;
 use super::session::{issued, login_error};
 use super::{OpenbaoConfig, OpenbaoSecretStore};
@@ -108,9 +108,14 @@ impl OpenbaoSecretStore {
 
         let method = format!("JWT auth (mount `{}`)", oidc.jwt_mount);
         let vault = client(config, "")?;
-        let auth = vaultrs::auth::oidc::login(&vault, &oidc.jwt_mount, &jwt, oidc.role.clone())
-            .await
-            .map_err(|e| login_error(config, &method, &Failure::of(&e)))?;
+        let auth = quiet(vaultrs::auth::oidc::login(
+            &vault,
+            &oidc.jwt_mount,
+            &jwt,
+            oidc.role.clone(),
+        ))
+        .await
+        .map_err(|e| login_error(config, &method, &Failure::of(&e)))?;
         let token = issued(config, &auth);
         let expires_in =
             (auth.lease_duration > 0).then(|| Duration::from_secs(auth.lease_duration));

@@ -6,7 +6,7 @@ use vaultrs::api::AuthInfo;
 
 use super::OpenbaoConfig;
 use super::cache::{CachedToken, TokenCache};
-use super::client::{Failure, client, status_text};
+use super::client::{Failure, client, quiet, status_text};
 use crate::ConfigError;
 
 /// Where a session's token came from; a rejected token is handled by its origin.
@@ -143,7 +143,7 @@ impl Sessions {
         let Ok(vault) = client(config, token.token.expose()) else {
             return token;
         };
-        match vaultrs::token::renew_self(&vault, None).await {
+        match quiet(vaultrs::token::renew_self(&vault, None)).await {
             Ok(auth) => {
                 let renewed = CachedToken::issued(
                     &config.url,
@@ -171,9 +171,14 @@ async fn userpass_login(
 ) -> Result<CachedToken, ConfigError> {
     let vault = client(config, "")?;
     let method = format!("userpass (mount `{}`)", config.auth_mount);
-    let auth = vaultrs::auth::userpass::login(&vault, &config.auth_mount, username, password)
-        .await
-        .map_err(|e| login_error(config, &method, &Failure::of(&e)))?;
+    let auth = quiet(vaultrs::auth::userpass::login(
+        &vault,
+        &config.auth_mount,
+        username,
+        password,
+    ))
+    .await
+    .map_err(|e| login_error(config, &method, &Failure::of(&e)))?;
     Ok(issued(config, &auth))
 }
 

@@ -17,7 +17,7 @@ use vaultrs::client::VaultClient;
 use vaultrs::error::ClientError;
 
 use super::OpenbaoConfig;
-use super::client::{Failure, client, status_text};
+use super::client::{Failure, client, quiet, status_text};
 use super::config::KvVersion;
 use super::session::unavailable_status;
 use crate::{ConfigError, Secret};
@@ -146,6 +146,10 @@ pub fn policy_text(config: &OpenbaoConfig, setup: &Setup) -> String {
 /// When there is no token, the server cannot be reached, the token lacks the rights, or a
 /// mount exists with another type or version.
 pub async fn apply(config: &OpenbaoConfig, setup: &Setup) -> Result<Vec<Change>, ConfigError> {
+    quiet(apply_steps(config, setup)).await
+}
+
+async fn apply_steps(config: &OpenbaoConfig, setup: &Setup) -> Result<Vec<Change>, ConfigError> {
     let token = config.token.as_ref().ok_or_else(|| ConfigError::StoreSetting {
         setting: "OPENBAO_TOKEN".to_owned(),
         problem: "is not set: setup needs an admin token (e.g. the root token) to write mounts and policies".to_owned(),

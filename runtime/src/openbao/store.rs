@@ -9,7 +9,7 @@ use vaultrs::client::VaultClient;
 
 use super::OpenbaoConfig;
 use super::cache::CachedToken;
-use super::client::{Failure, client, status_text};
+use super::client::{Failure, client, quiet, status_text};
 use super::config::KvVersion;
 use super::session::{Origin, Session, Sessions, unavailable_status};
 use crate::{ConfigError, SecretStore};
@@ -189,36 +189,39 @@ impl OpenbaoSecretStore {
         path: &str,
     ) -> Result<Option<Value>, Failure> {
         let mount = self.config.kv_mount.as_str();
-        let result = match (self.config.kv_version, op) {
-            (KvVersion::V2, Op::Read) => {
-                vaultrs::kv2::read::<Map<String, Value>>(vault, mount, path)
+        let result = quiet(async {
+            match (self.config.kv_version, op) {
+                (KvVersion::V2, Op::Read) => {
+                    vaultrs::kv2::read::<Map<String, Value>>(vault, mount, path)
+                        .await
+                        .map(|data| Some(Value::Object(data)))
+                }
+                (KvVersion::V1, Op::Read) => {
+                    vaultrs::kv1::get::<Map<String, Value>>(vault, mount, path)
+                        .await
+                        .map(|data| Some(Value::Object(data)))
+                }
+                (KvVersion::V2, Op::Write(data)) => vaultrs::kv2::set(vault, mount, path, data)
                     .await
-                    .map(|data| Some(Value::Object(data)))
-            }
-            (KvVersion::V1, Op::Read) => {
-                vaultrs::kv1::get::<Map<String, Value>>(vault, mount, path)
+                    .map(|_| None),
+                (KvVersion::V1, Op::Write(data)) => {
+                    let fields: HashMap<&str, &Value> = data
+                        .iter()
+                        .map(|(name, value)| (name.as_str(), value))
+                        .collect();
+                    vaultrs::kv1::set(vault, mount, path, &fields)
+                        .await
+                        .map(|()| None)
+                }
+                (KvVersion::V2, Op::Delete) => vaultrs::kv2::delete_metadata(vault, mount, path)
                     .await
-                    .map(|data| Some(Value::Object(data)))
-            }
-            (KvVersion::V2, Op::Write(data)) => vaultrs::kv2::set(vault, mount, path, data)
-                .await
-                .map(|_| None),
-            (KvVersion::V1, Op::Write(data)) => {
-                let fields: HashMap<&str, &Value> = data
-                    .iter()
-                    .map(|(name, value)| (name.as_str(), value))
-                    .collect();
-                vaultrs::kv1::set(vault, mount, path, &fields)
+                    .map(|()| None),
+                (KvVersion::V1, Op::Delete) => vaultrs::kv1::delete(vault, mount, path)
                     .await
-                    .map(|()| None)
+                    .map(|()| None),
             }
-            (KvVersion::V2, Op::Delete) => vaultrs::kv2::delete_metadata(vault, mount, path)
-                .await
-                .map(|()| None),
-            (KvVersion::V1, Op::Delete) => vaultrs::kv1::delete(vault, mount, path)
-                .await
-                .map(|()| None),
-        };
+        })
+        .await;
         match result {
             Ok(value) => Ok(value),
             Err(error) => match Failure::of(&error) {
@@ -293,7 +296,7 @@ impl OpenbaoSecretStore {
 
 /// Whether the server still accepts the client's token: a denial is then the policy's.
 async fn token_accepted(vault: &VaultClient) -> bool {
-    vaultrs::token::lookup_self(vault).await.is_ok()
+    quiet(vaultrs::token::lookup_self(vault)).await.is_ok()
 }
 
 fn millis(duration: Duration) -> String {
