@@ -46,7 +46,7 @@ fn root_config(bao: &Bao) -> OpenbaoConfig {
 /// A config for the userpass user `alice` on `mount`, caching its token in `cache`.
 fn userpass_config(bao: &Bao, mount: &str, cache: &Path) -> OpenbaoConfig {
     let mut config = bare_config(bao);
-    config.auth_mount = mount.to_owned();
+    mount.clone_into(&mut config.auth_mount);
     config.username = Some("alice".to_owned());
     config.password = Some(Secret::new(PASSWORD.to_owned()));
     config.token_cache_dir = Some(cache.to_owned());
@@ -56,7 +56,7 @@ fn userpass_config(bao: &Bao, mount: &str, cache: &Path) -> OpenbaoConfig {
 /// Sets `bao` up with the harmony policy and the userpass user `alice` on `mount`.
 async fn setup_userpass(bao: &Bao, mount: &str) {
     let mut admin = root_config(bao);
-    admin.auth_mount = mount.to_owned();
+    mount.clone_into(&mut admin.auth_mount);
     let mut plan = Setup::default();
     plan.userpass = Some(UserpassSetup::new("alice", PASSWORD));
     setup::apply(&admin, &plan).await.unwrap();
