@@ -81,6 +81,12 @@ async fn chain(store: OpenbaoSecretStore, temp: &TempStore) -> (ConfigManager, A
     (manager, sqlite)
 }
 
+/// Stores [`Server::sample`] in `store`, under the default namespace.
+async fn put_sample(store: &OpenbaoSecretStore) {
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    store.set("harmony", Server::KEY, &value).await.unwrap();
+}
+
 /// How many tokens the server holds: each login makes one.
 fn token_count(bao: &Bao) -> usize {
     let out = bao.cli(&["list", "-format=json", "auth/token/accessors"]);
@@ -401,14 +407,7 @@ async fn a_revoked_cached_token_means_a_new_userpass_login_or_a_clear_error() {
     let temp = TempStore::new();
     let cache = temp.dir.path().join("cache");
     let store = OpenbaoSecretStore::new(userpass_config(&bao, "userpass", &cache));
-    store
-        .set(
-            "harmony",
-            Server::KEY,
-            &serde_json::to_value(Server::sample()).unwrap(),
-        )
-        .await
-        .unwrap();
+    put_sample(&store).await;
     let first = cached_token(&cache);
     bao.cli(&["token", "revoke", &first]);
 
@@ -495,14 +494,7 @@ async fn a_second_process_reuses_the_cached_token_without_logging_in() {
     // Where the default token cache lives for a process with XDG_DATA_HOME=data_home.
     let cache = data_home.join("harmony").join("openbao");
     let store = OpenbaoSecretStore::new(userpass_config(&bao, "userpass", &cache));
-    store
-        .set(
-            "harmony",
-            Server::KEY,
-            &serde_json::to_value(Server::sample()).unwrap(),
-        )
-        .await
-        .unwrap();
+    put_sample(&store).await;
     assert_eq!(mode(&cache_file(&cache)), 0o600);
 
     let before = token_count(&bao);

@@ -81,6 +81,34 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// The error when the server could not serve `action` at all: no answer, or a 5xx status.
+    /// `None` when it answered, and refused.
+    pub(crate) fn unavailable(&self, store: &str, action: &str) -> Option<ConfigError> {
+        let reason = match self {
+            Self::Unreachable(reason) => reason.clone(),
+            Self::Status(503, _) => "it is sealed or not ready (HTTP 503): unseal it with `bao operator unseal`, or wait until it is active".to_owned(),
+            Self::Status(code, _) if *code >= 500 => {
+                format!("it answered HTTP {code}: check the server's log")
+            }
+            Self::Status(..) | Self::Other(_) => return None,
+        };
+        Some(ConfigError::StoreUnavailable {
+            store: store.to_owned(),
+            action: action.to_owned(),
+            reason,
+        })
+    }
+
+    /// What the server said, or what went wrong, on one line.
+    pub(crate) fn said(&self) -> String {
+        match self {
+            Self::Status(code, errors) => status_text(*code, errors),
+            Self::Unreachable(text) | Self::Other(text) => text.clone(),
+        }
+    }
+}
+
 /// The server's own messages, on one line, or the status when it gave none.
 pub(crate) fn status_text(code: u16, errors: &[String]) -> String {
     let messages: Vec<&str> = errors.iter().flat_map(|error| messages(error)).collect();

@@ -6,7 +6,7 @@ use vaultrs::api::AuthInfo;
 
 use super::OpenbaoConfig;
 use super::cache::{CachedToken, TokenCache};
-use super::client::{Failure, client, quiet, status_text};
+use super::client::{Failure, client, quiet};
 use crate::ConfigError;
 
 /// Where a session's token came from; a rejected token is handled by its origin.
@@ -195,38 +195,19 @@ pub(crate) fn issued(config: &OpenbaoConfig, auth: &AuthInfo) -> CachedToken {
 /// A failed login: unavailable when the server did not answer, else what it said.
 pub(crate) fn login_error(config: &OpenbaoConfig, method: &str, failure: &Failure) -> ConfigError {
     let store = config.store_name();
-    match failure {
-        Failure::Unreachable(reason) => ConfigError::StoreUnavailable {
-            store,
-            action: format!("log in with {method}"),
-            reason: reason.clone(),
-        },
-        Failure::Status(code, _) if *code >= 500 => ConfigError::StoreUnavailable {
-            store,
-            action: format!("log in with {method}"),
-            reason: unavailable_status(*code),
-        },
-        Failure::Status(code, errors) => ConfigError::StoreAuth {
-            store,
-            method: method.to_owned(),
-            problem: format!(
-                "{}; check the credentials and that the auth method is enabled at that mount",
-                status_text(*code, errors)
-            ),
-        },
-        Failure::Other(text) => ConfigError::StoreAuth {
-            store,
-            method: method.to_owned(),
-            problem: text.clone(),
-        },
+    if let Some(error) = failure.unavailable(&store, &format!("log in with {method}")) {
+        return error;
     }
-}
-
-/// Why a server that answered 5xx cannot serve now.
-pub(crate) fn unavailable_status(code: u16) -> String {
-    if code == 503 {
-        "it is sealed or not ready (HTTP 503): unseal it with `bao operator unseal`, or wait until it is active".to_owned()
-    } else {
-        format!("it answered HTTP {code}: check the server's log")
+    let problem = match failure {
+        Failure::Status(..) => format!(
+            "{}; check the credentials and that the auth method is enabled at that mount",
+            failure.said()
+        ),
+        _ => failure.said(),
+    };
+    ConfigError::StoreAuth {
+        store,
+        method: method.to_owned(),
+        problem,
     }
 }

@@ -17,9 +17,8 @@ use vaultrs::client::VaultClient;
 use vaultrs::error::ClientError;
 
 use super::OpenbaoConfig;
-use super::client::{Failure, client, quiet, status_text};
+use super::client::{Failure, client, quiet};
 use super::config::KvVersion;
-use super::session::unavailable_status;
 use crate::{ConfigError, Secret};
 
 /// What to put in place.
@@ -104,6 +103,15 @@ pub enum Change {
 }
 
 impl Change {
+    /// What writing `what` did: an update when it `existed`, else a creation.
+    fn written(existed: bool, what: String) -> Self {
+        if existed {
+            Self::Updated(what)
+        } else {
+            Self::Created(what)
+        }
+    }
+
     /// Whether the step changed the server.
     #[must_use]
     pub fn changed(&self) -> bool {
@@ -180,35 +188,30 @@ struct Admin<'a> {
 impl Admin<'_> {
     fn error(&self, action: String, error: &ClientError) -> ConfigError {
         let store = self.config.store_name();
-        match Failure::of(error) {
-            Failure::Unreachable(reason) => ConfigError::StoreUnavailable {
-                store,
-                action,
-                reason,
-            },
-            Failure::Status(code, _) if code >= 500 => ConfigError::StoreUnavailable {
-                store,
-                action,
-                reason: unavailable_status(code),
-            },
-            Failure::Status(403, errors) => ConfigError::StoreRequest {
-                store,
-                action,
-                problem: format!(
-                    "{}: the token in OPENBAO_TOKEN lacks the rights; use an admin or root token",
-                    status_text(403, &errors)
-                ),
-            },
-            Failure::Status(code, errors) => ConfigError::StoreRequest {
-                store,
-                action,
-                problem: status_text(code, &errors),
-            },
-            Failure::Other(problem) => ConfigError::StoreRequest {
-                store,
-                action,
-                problem,
-            },
+        let failure = Failure::of(error);
+        if let Some(error) = failure.unavailable(&store, &action) {
+            return error;
+        }
+        let problem = match failure {
+            Failure::Status(403, _) => format!(
+                "{}: the token in OPENBAO_TOKEN lacks the rights; use an admin or root token",
+                failure.said()
+            ),
+            _ => failure.said(),
+        };
+        ConfigError::StoreRequest {
+            store,
+            action,
+            problem,
+        }
+    }
+
+    /// A mount that exists with another type or version than wanted.
+    fn conflict(&self, what: &str, problem: String) -> ConfigError {
+        ConfigError::StoreRequest {
+            store: self.config.store_name(),
+            action: format!("set up the {what}"),
+            problem,
         }
     }
 
@@ -232,14 +235,10 @@ impl Admin<'_> {
             if existing.mount_type == "kv" && found == version {
                 return Ok(Change::Unchanged(what));
             }
-            return Err(ConfigError::StoreRequest {
-                store: self.config.store_name(),
-                action: format!("set up the {what}"),
-                problem: format!(
-                    "`{mount}` is already mounted as `{}` (version {found}): choose another OPENBAO_KV_MOUNT, or set OPENBAO_KV_VERSION to match",
-                    existing.mount_type
-                ),
-            });
+            return Err(self.conflict(&what, format!(
+                "`{mount}` is already mounted as `{}` (version {found}): choose another OPENBAO_KV_MOUNT, or set OPENBAO_KV_VERSION to match",
+                existing.mount_type
+            )));
         }
         let mut options = EnableEngineRequest::builder();
         options.options(HashMap::from([("version".to_owned(), version.to_owned())]));
@@ -263,11 +262,7 @@ impl Admin<'_> {
         vaultrs::sys::policy::set(&self.vault, &setup.policy, &wanted)
             .await
             .map_err(|e| self.error(format!("write the {what}"), &e))?;
-        Ok(if existing.is_some() {
-            Change::Updated(what)
-        } else {
-            Change::Created(what)
-        })
+        Ok(Change::written(existing.is_some(), what))
     }
 
     async fn auth_mount(&self, mount: &str, kind: &str) -> Result<Change, ConfigError> {
@@ -279,14 +274,13 @@ impl Admin<'_> {
             if existing.mount_type == kind {
                 return Ok(Change::Unchanged(what));
             }
-            return Err(ConfigError::StoreRequest {
-                store: self.config.store_name(),
-                action: format!("set up the {what}"),
-                problem: format!(
+            return Err(self.conflict(
+                &what,
+                format!(
                     "`{mount}` is already an auth mount of type `{}`: choose another mount",
                     existing.mount_type
                 ),
-            });
+            ));
         }
         vaultrs::sys::auth::enable(&self.vault, mount, kind, None)
             .await
@@ -403,10 +397,6 @@ impl Admin<'_> {
         )
         .await
         .map_err(|e| self.error(format!("write the {what}"), &e))?;
-        Ok(if existing.is_some() {
-            Change::Updated(what)
-        } else {
-            Change::Created(what)
-        })
+        Ok(Change::written(existing.is_some(), what))
     }
 }

@@ -11,7 +11,7 @@ use super::OpenbaoConfig;
 use super::cache::CachedToken;
 use super::client::{Failure, client, quiet, status_text};
 use super::config::KvVersion;
-use super::session::{Origin, Session, Sessions, unavailable_status};
+use super::session::{Origin, Session, Sessions};
 use crate::{ConfigError, SecretStore};
 
 /// Config values in OpenBao (or Vault), through vaultrs.
@@ -145,7 +145,7 @@ impl OpenbaoSecretStore {
                 self.sessions.reject(&session).await;
                 self.retry_with_new_login(&session, op, path).await
             }
-            result => result.map_err(|failure| self.failed(op, path, failure)),
+            result => result.map_err(|failure| self.failed(op, path, &failure)),
         }
     }
 
@@ -178,7 +178,7 @@ impl OpenbaoSecretStore {
         let vault = client(&self.config, session.token.token.expose())?;
         match self.attempt(&vault, op, path).await {
             Err(Failure::Status(403, errors)) => Err(self.denied(op, path, &errors)),
-            result => result.map_err(|failure| self.failed(op, path, failure)),
+            result => result.map_err(|failure| self.failed(op, path, &failure)),
         }
     }
 
@@ -257,39 +257,28 @@ impl OpenbaoSecretStore {
         }
     }
 
-    fn failed(&self, op: Op<'_>, path: &str, failure: Failure) -> ConfigError {
-        let store = self.config.store_name();
-        let action = self.action(op, path);
-        match failure {
-            Failure::Unreachable(reason) => ConfigError::StoreUnavailable {
-                store,
-                action,
-                reason,
-            },
-            Failure::Status(code, _) if code >= 500 => ConfigError::StoreUnavailable {
-                store,
-                action,
-                reason: unavailable_status(code),
-            },
-            Failure::Status(code, errors) => ConfigError::StoreRequest {
-                store,
-                action,
-                problem: format!(
-                    "{}; check OPENBAO_KV_MOUNT (`{}`) and OPENBAO_KV_VERSION ({})",
-                    status_text(code, &errors),
-                    self.config.kv_mount,
-                    if self.config.kv_version == KvVersion::V1 {
-                        1
-                    } else {
-                        2
-                    }
-                ),
-            },
-            Failure::Other(problem) => ConfigError::StoreRequest {
-                store,
-                action,
-                problem,
-            },
+    fn failed(&self, op: Op<'_>, path: &str, failure: &Failure) -> ConfigError {
+        let (store, action) = (self.config.store_name(), self.action(op, path));
+        if let Some(error) = failure.unavailable(&store, &action) {
+            return error;
+        }
+        let problem = match failure {
+            Failure::Status(..) => format!(
+                "{}; check OPENBAO_KV_MOUNT (`{}`) and OPENBAO_KV_VERSION ({})",
+                failure.said(),
+                self.config.kv_mount,
+                if self.config.kv_version == KvVersion::V1 {
+                    1
+                } else {
+                    2
+                }
+            ),
+            _ => failure.said(),
+        };
+        ConfigError::StoreRequest {
+            store,
+            action,
+            problem,
         }
     }
 }
