@@ -504,7 +504,7 @@ async fn a_second_process_reuses_the_cached_token_without_logging_in() {
             "--exact",
             "--nocapture",
         ])
-        .env(CHILD_MARK, "1")
+        .env(CHILD_MARK, "read")
         .env("OPENBAO_URL", bao.addr())
         .env("OPENBAO_USERNAME", "alice")
         .env("OPENBAO_PASSWORD", PASSWORD)
@@ -539,7 +539,7 @@ async fn a_second_process_reuses_the_cached_token_without_logging_in() {
 /// the environment and the token in the cache.
 #[tokio::test]
 async fn child_reads_through_the_default_chain() {
-    if std::env::var_os(CHILD_MARK).is_none() {
+    if std::env::var(CHILD_MARK).as_deref() != Ok("read") {
         return;
     }
     let manager = harmony_config::default_manager().await.unwrap();
@@ -551,6 +551,121 @@ async fn child_reads_through_the_default_chain() {
     );
     let server: Server = manager.get().await.unwrap();
     println!("child read {}", server.host);
+}
+
+#[tokio::test]
+async fn login_shows_the_code_then_caches_the_token_for_every_process() {
+    let oidc = Oidc::start();
+    let bao = Bao::dev();
+    let issuer = url::Url::parse(oidc.issuer()).unwrap();
+    let mut plan = Setup::default();
+    plan.jwt = Some(JwtSetup::new(issuer, oidc.client_id(), "harmony-developer"));
+    setup::apply(&root_config(&bao), &plan).await.unwrap();
+    let temp = TempStore::new();
+    let data_home = temp.dir.path().join("xdg");
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["child_logs_in", "--exact", "--nocapture"])
+        .env(CHILD_MARK, "login")
+        .env("OPENBAO_URL", bao.addr())
+        .env("HARMONY_OIDC_ISSUER", oidc.issuer())
+        .env("HARMONY_OIDC_CLIENT_ID", oidc.client_id())
+        .env("OPENBAO_JWT_ROLE", "harmony-developer")
+        .env("XDG_DATA_HOME", &data_home)
+        // A browser that opens nothing: `true URL`.
+        .env("BROWSER", "true")
+        .env_remove("OPENBAO_TOKEN")
+        .env_remove("VAULT_TOKEN")
+        .env_remove("OPENBAO_USERNAME")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // Read the code from what the person would see, and approve it as they would.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut shown = String::new();
+    for line in std::io::BufRead::lines(stderr) {
+        let line = line.unwrap();
+        shown.push_str(&line);
+        shown.push('\n');
+        if let Some((_, code)) = line.split_once("enter the code ") {
+            oidc.approve(code.trim(), "bob");
+            break;
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}{stdout}");
+    assert!(
+        shown.contains(&format!("open {}/device", oidc.issuer())),
+        "{shown}"
+    );
+    assert!(
+        stdout.contains("child logged in with [\"default\", \"harmony\"]"),
+        "{stdout}"
+    );
+
+    // The token is cached privately, and this process uses it without logging in.
+    let cache = data_home.join("harmony").join("openbao");
+    assert_eq!(mode(&cache_file(&cache)), 0o600);
+    let before = token_count(&bao);
+    let mut config = bare_config(&bao);
+    config.token_cache_dir = Some(cache);
+    put_sample(&OpenbaoSecretStore::new(config)).await;
+    assert_eq!(token_count(&bao), before);
+}
+
+/// In the child of the test above: `harmony_config::openbao::login()`, from the environment.
+#[tokio::test]
+async fn child_logs_in() {
+    if std::env::var(CHILD_MARK).as_deref() != Ok("login") {
+        return;
+    }
+    let login = harmony_config::openbao::login().await.unwrap();
+    let mut policies = login.policies;
+    policies.sort();
+    println!("child logged in with {policies:?}");
+}
+
+#[tokio::test]
+async fn a_renewable_token_near_its_expiry_is_renewed_and_recached() {
+    let bao = Bao::dev();
+    setup_userpass(&bao, "userpass").await;
+    let temp = TempStore::new();
+    let cache = temp.dir.path().join("cache");
+    put_sample(&OpenbaoSecretStore::new(userpass_config(
+        &bao, "userpass", &cache,
+    )))
+    .await;
+
+    // Make the cached token look close to its end: 100 s left of a long lifetime.
+    let file = cache_file(&cache);
+    let mut cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(cached["renewable"], true, "{}", cached["ttl"]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    cached["expires_at"] = (now + 100).into();
+    cached["ttl"] = 100_000.into();
+    std::fs::write(&file, cached.to_string()).unwrap();
+
+    let before = token_count(&bao);
+    let mut config = userpass_config(&bao, "userpass", &cache);
+    config.password = None;
+    let store = OpenbaoSecretStore::new(config);
+    assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+    assert_eq!(token_count(&bao), before, "renewed, not a new login");
+    let renewed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(renewed["token"], cached["token"]);
+    assert!(
+        renewed["expires_at"].as_u64().unwrap() > now + 1000,
+        "{renewed}"
+    );
+    assert_eq!(mode(&file), 0o600);
 }
 
 #[tokio::test]
