@@ -169,6 +169,7 @@ struct Flow<'a> {
 
 impl<'a> Flow<'a> {
     fn new(config: &'a OpenbaoConfig, issuer: &'a Url) -> Result<Self, ConfigError> {
+        // A login is interactive and rare, so a slow provider gets longer than a `get` would.
         let http = reqwest::Client::builder()
             .timeout(config.timeout.max(Duration::from_secs(10)))
             // The token endpoint answers directly; redirects would only hide a wrong URL.

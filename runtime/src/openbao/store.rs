@@ -69,11 +69,12 @@ impl Op<'_> {
         }
     }
 
-    fn capability(self) -> &'static str {
+    /// The policy capabilities the operation needs, as a policy writes them.
+    fn capabilities(self) -> &'static str {
         match self {
-            Op::Read => "read",
-            Op::Write(_) => "create\", \"update",
-            Op::Delete => "delete",
+            Op::Read => r#"["read"]"#,
+            Op::Write(_) => r#"["create", "update"]"#,
+            Op::Delete => r#"["delete"]"#,
         }
     }
 }
@@ -250,9 +251,9 @@ impl OpenbaoSecretStore {
             action: op.verb(),
             path: policy_path,
             hint: format!(
-                "{}; no policy of this login grants [\"{}\"] on it. Attach a policy with `path \"{wildcard}\"` and those capabilities (`cargo harmony openbao setup` writes one)",
+                "{}; no policy of this login grants {} on it. Attach a policy with `path \"{wildcard}\"` and those capabilities (`cargo harmony openbao setup` writes one)",
                 status_text(403, errors),
-                op.capability()
+                op.capabilities()
             ),
         }
     }
