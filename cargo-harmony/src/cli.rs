@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "Exit codes:
   0  success
   1  a check found drift or a problem (`sync --check`, `doctor`, an invalid value for
-     `set`), or `init` left a step to do by hand
-  2  a usage, parse or I/O error";
+     `set`), `prompt` left a key without a valid value, or `init` left a step to do by hand
+  2  a usage, parse or I/O error, or a prompt cancelled with Ctrl-C or Esc";
 
 /// `cargo harmony ...`, as cargo invokes it.
 #[derive(Debug, Parser)]
@@ -79,7 +79,13 @@ pub enum Command {
         show_secrets: bool,
     },
     /// Store a key's value, validated against its schema first; the value comes from --json,
-    /// --file, or stdin
+    /// --file, stdin, or questions in a terminal
+    ///
+    /// With neither --json nor --file, and a terminal on stdin, it asks for each field, offering
+    /// the current value: press Enter to keep a field. A secret is typed masked, and an empty
+    /// answer keeps the current one. Nothing is stored until every answer fits the schema, and
+    /// Ctrl-C or Esc stores nothing. When it cannot ask (`CI` is set, or stderr is not a
+    /// terminal), it fails at once.
     Set {
         /// The config key
         key: String,
@@ -89,6 +95,22 @@ pub enum Command {
         /// A file holding the value as JSON
         #[arg(long, value_name = "PATH")]
         file: Option<PathBuf>,
+    },
+    /// Ask for every key that has no valid value, and store the answers
+    ///
+    /// For each key of the selected packages: a key no source holds is asked field by field; a
+    /// stored value that no longer fits its schema (a field added or renamed) is repaired by
+    /// asking only for the fields that fail, keeping the rest; a valid value is left alone. A
+    /// value from a `HARMONY_CONFIG_*` variable is never written over: when it does not fit,
+    /// fix the variable. Prints what it did with each key, never a value.
+    ///
+    /// Without a terminal, or with `CI` set, nothing is asked: each key that needs a value is
+    /// reported with the variable to set, and the exit code is 1. Ctrl-C or Esc stops at once;
+    /// keys already answered stay stored, the key being asked is not.
+    Prompt {
+        /// Only these keys [default: every key of the selected packages]
+        #[arg(value_name = "KEY")]
+        keys: Vec<String>,
     },
     /// Remove a key's stored value
     Unset {

@@ -8,6 +8,8 @@
 //! cargo harmony list            # every key, and where its value comes from
 //! cargo harmony get KEY         # the value, secrets redacted
 //! cargo harmony set KEY --json '{"port": 8080}'
+//! cargo harmony set KEY         # in a terminal: asks for each field, offering the current value
+//! cargo harmony prompt          # asks for every key with no valid value, repairs drifted ones
 //! cargo harmony explain KEY     # every source, in order, and which one wins
 //! cargo harmony doctor          # the database, stray variables, values that drifted
 //! cargo harmony init            # add harmony_config to an existing crate
@@ -22,6 +24,7 @@ mod cache;
 pub mod cli;
 mod doctor;
 mod init;
+mod prompt;
 mod schema_cmd;
 mod sync;
 mod templates;
@@ -82,6 +85,7 @@ fn execute(cli: &cli::Cli) -> Result<Outcome, Error> {
         Command::Set { key, json, file } => {
             values::set(&workspace, key, json.as_deref(), file.as_ref())
         }
+        Command::Prompt { keys } => prompt::run(&workspace, keys, format),
         Command::Unset { key } => values::unset(&workspace, key),
         Command::Explain { key } => values::explain(&workspace, key, format),
         Command::Doctor => doctor::run(&workspace, format),

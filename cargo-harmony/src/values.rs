@@ -1,5 +1,6 @@
 //! The commands that read and write stored values: `list`, `get`, `set`, `unset`, `explain`.
-//! They use the runtime's own default chain, so they see what applications see.
+//! They use the runtime's own default chain, so they see what applications see. The questions
+//! that `set` asks in a terminal, and the `prompt` command, are in [`crate::prompt`].
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -19,26 +20,26 @@ type Held = Result<Option<Value>, harmony_config::ConfigError>;
 
 /// The first source that answers: with a value, or with an error, which stops the chain as
 /// it stops `harmony_config::get`.
-fn answer(values: &[(String, Held)]) -> Option<usize> {
+pub(crate) fn answer(values: &[(String, Held)]) -> Option<usize> {
     values
         .iter()
         .position(|(_, held)| !matches!(held, Ok(None)))
 }
 
 /// The default chain, in order. The database is opened only when it exists, so reading
-/// never creates it.
-struct Chain {
-    sources: Vec<Arc<dyn ConfigSource>>,
+/// never creates it; [`Chain::persist`] creates it.
+pub(crate) struct Chain {
+    pub(crate) sources: Vec<Arc<dyn ConfigSource>>,
     /// The default database when it does not exist yet.
     absent_db: Option<PathBuf>,
 }
 
 impl Chain {
-    async fn open(create: bool) -> Result<Self, Error> {
+    pub(crate) async fn open() -> Result<Self, Error> {
         let path = SqliteSource::default_path()?;
         let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
         let mut absent_db = None;
-        if create || path.exists() {
+        if path.exists() {
             sources.push(Arc::new(SqliteSource::open(&path).await?));
         } else {
             absent_db = Some(path);
@@ -49,7 +50,7 @@ impl Chain {
     /// What every source holds for `key`, in order.
     /// A source that fails (malformed JSON in a variable, say) is reported in its place, so
     /// that `list` and `explain` still show the others.
-    async fn values(&self, key: &str) -> Vec<(String, Held)> {
+    pub(crate) async fn values(&self, key: &str) -> Vec<(String, Held)> {
         let mut out = Vec::new();
         for source in &self.sources {
             out.push((source.name(), source.get(key).await));
@@ -61,6 +62,40 @@ impl Chain {
             ));
         }
         out
+    }
+
+    /// Stores `value` in the first source that persists, creating the database when it does
+    /// not exist yet; returns the name of that source. The value must be valid already.
+    pub(crate) async fn persist(&mut self, key: &str, value: &Value) -> Result<String, Error> {
+        if let Some(path) = self.absent_db.take() {
+            self.sources
+                .push(Arc::new(SqliteSource::open(&path).await?));
+        }
+        let target = self
+            .sources
+            .iter()
+            .find(|s| s.should_persist())
+            .ok_or_else(|| {
+                Error::from(harmony_config::ConfigError::NoPersistentSource {
+                    key: key.to_owned(),
+                })
+            })?;
+        target.set(key, value).await?;
+        Ok(target.name())
+    }
+
+    /// Says so when a source that is never written, the environment, still wins over what
+    /// was just stored.
+    pub(crate) async fn note_shadowing(&self, key: &str) {
+        for source in self.sources.iter().take_while(|s| !s.should_persist()) {
+            if matches!(source.get(key).await, Ok(Some(_))) {
+                eprintln!(
+                    "note: {} ({}) also sets `{key}`, and wins over the stored value",
+                    source.name(),
+                    harmony_config::env_var_name(key)
+                );
+            }
+        }
     }
 }
 
@@ -78,7 +113,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 /// `cargo harmony list`: every key, where it is defined, and where its value comes from.
 pub(crate) fn list(workspace: &Workspace, format: MessageFormat) -> Result<Outcome, Error> {
     runtime()?.block_on(async {
-        let chain = Chain::open(false).await?;
+        let chain = Chain::open().await?;
         for (krate, config) in workspace.configs() {
             let values = chain.values(&config.key).await;
             let from = match answer(&values).map(|i| &values[i]) {
@@ -107,7 +142,7 @@ pub(crate) fn list(workspace: &Workspace, format: MessageFormat) -> Result<Outco
 pub(crate) fn get(workspace: &Workspace, key: &str, show_secrets: bool) -> Result<Outcome, Error> {
     let (_, config) = workspace.find(key)?;
     runtime()?.block_on(async {
-        let chain = Chain::open(false).await?;
+        let chain = Chain::open().await?;
         let mut values = chain.values(key).await;
         let tried: Vec<String> = values.iter().map(|(name, _)| name.clone()).collect();
         let value = match answer(&values).map(|i| values.swap_remove(i).1) {
@@ -138,6 +173,7 @@ pub(crate) fn get(workspace: &Workspace, key: &str, show_secrets: bool) -> Resul
 
 /// `cargo harmony set KEY`: validates the value against the key's schema, then stores it in
 /// the first store that persists. An invalid value names the failing field and writes nothing.
+/// With no `--json` or `--file` and a terminal on stdin, it asks for each field instead.
 pub(crate) fn set(
     workspace: &Workspace,
     key: &str,
@@ -156,9 +192,7 @@ pub(crate) fn set(
             (text, path.display().to_string())
         }
         (None, None) if std::io::stdin().is_terminal() => {
-            return Err(Error::Usage(format!(
-                "give the value of `{key}` with --json '{{...}}', --file PATH, or on stdin"
-            )));
+            return crate::prompt::set(config);
         }
         (None, None) => {
             let mut text = String::new();
@@ -169,6 +203,11 @@ pub(crate) fn set(
                     path: PathBuf::from("stdin"),
                     source,
                 })?;
+            if text.trim().is_empty() {
+                return Err(Error::Usage(format!(
+                    "stdin is empty: give the value of `{key}` as JSON with --json '{{...}}', --file PATH or on stdin, or run `cargo harmony set {key}` in a terminal to be asked for each field"
+                )));
+            }
             (text, "stdin".to_owned())
         }
     };
@@ -183,18 +222,10 @@ pub(crate) fn set(
         return Ok(Outcome::Problems);
     }
     runtime()?.block_on(async {
-        let chain = Chain::open(true).await?;
-        let target = chain
-            .sources
-            .iter()
-            .find(|s| s.should_persist())
-            .ok_or_else(|| {
-                Error::from(harmony_config::ConfigError::NoPersistentSource {
-                    key: key.to_owned(),
-                })
-            })?;
-        target.set(key, &value).await?;
-        eprintln!("stored `{key}` in {}", target.name());
+        let mut chain = Chain::open().await?;
+        let stored_in = chain.persist(key, &value).await?;
+        eprintln!("stored `{key}` in {stored_in}");
+        chain.note_shadowing(key).await;
         Ok(Outcome::Clean)
     })
 }
@@ -203,7 +234,7 @@ pub(crate) fn set(
 pub(crate) fn unset(workspace: &Workspace, key: &str) -> Result<Outcome, Error> {
     workspace.find(key)?;
     runtime()?.block_on(async {
-        let chain = Chain::open(false).await?;
+        let chain = Chain::open().await?;
         for source in chain.sources.iter().filter(|s| s.should_persist()) {
             if source.get(key).await?.is_some() {
                 source.unset(key).await?;
@@ -235,7 +266,7 @@ pub(crate) fn explain(
     let paths = secret_paths(&config.schema);
     let secrets: Vec<&str> = paths.iter().map(String::as_str).collect();
     runtime()?.block_on(async {
-        let chain = Chain::open(false).await?;
+        let chain = Chain::open().await?;
         let values = chain.values(key).await;
         let winner = answer(&values).filter(|&i| values[i].1.is_ok());
         if format == MessageFormat::Human {
@@ -317,7 +348,7 @@ pub(crate) fn violations(schema: &Value, value: &Value) -> Vec<(String, String)>
 }
 
 /// The dotted paths of secret fields, from the schema's `x-harmony-secret` marks.
-fn secret_paths(schema: &Value) -> Vec<String> {
+pub(crate) fn secret_paths(schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
     collect_secrets(schema, schema, "", &mut out, 0);
     out

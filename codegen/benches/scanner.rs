@@ -46,6 +46,10 @@ use criterion::{BatchSize, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use harmony_codegen::scan::{self, FileDecls, ModuleTree, ScanOptions};
 use proc_macro2::extra::invalidate_current_thread_spans;
 
+#[path = "../../benches/summary.rs"]
+mod summary;
+use summary::{Goal, summary};
+
 /// The time the benchmarked thread spent on a CPU: the first field of
 /// `/proc/thread-self/schedstat`, in nanoseconds (Linux), or wall-clock time where that file
 /// cannot be read.
@@ -363,57 +367,6 @@ fn walk_group(c: &mut Criterion<ThreadCpuTime>, corpus: &Corpus, bench_mode: boo
             .sum::<usize>()
     });
     group.finish();
-}
-
-/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates.
-fn median_ns(dir: &Path, group: &str, bench: &str, since: SystemTime) -> Option<f64> {
-    let path = dir.join(group).join(bench).join("new/estimates.json");
-    let modified = fs::metadata(&path).ok()?.modified().ok()?;
-    if modified < since {
-        return None; // from an earlier run, e.g. filtered out of this one
-    }
-    let json: serde_json::Value = serde_json::from_slice(&fs::read(&path).ok()?).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
-/// A target from the issue, on the ratio of a routine's median time to its baseline's.
-#[derive(Clone, Copy)]
-enum Goal {
-    /// The baseline takes at least this many times as long.
-    Faster(f64),
-    /// The routine takes at most this many times as long as the baseline.
-    Within(f64),
-}
-
-impl Goal {
-    fn describe(self, ratio: f64) -> String {
-        let (text, met) = match self {
-            Self::Faster(x) => (format!("at least {x}x faster"), 1.0 / ratio >= x),
-            Self::Within(x) => (format!("within {x}x of the baseline"), ratio <= x),
-        };
-        format!("target {text}: {}", if met { "met" } else { "NOT met" })
-    }
-}
-
-/// Prints the medians of one group from this run, with their ratios to the baseline.
-fn summary(dir: &Path, group: &str, baseline: &str, others: &[(&str, Goal)], since: SystemTime) {
-    let Some(base) = median_ns(dir, group, baseline, since) else {
-        println!("{group}: baseline `{baseline}` not run; no ratios");
-        return;
-    };
-    println!("{group}/{baseline}: median {:.3} s (baseline)", base / 1e9);
-    for &(bench, goal) in others {
-        if let Some(median) = median_ns(dir, group, bench, since) {
-            let ratio = median / base;
-            println!(
-                "{group}/{bench}: median {:.3} s, time ratio to the baseline {ratio:.2} \
-                 (speed-up {:.2}x); {}",
-                median / 1e9,
-                1.0 / ratio,
-                goal.describe(ratio),
-            );
-        }
-    }
 }
 
 fn mib(bytes: usize) -> f64 {

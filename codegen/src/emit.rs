@@ -80,8 +80,27 @@ pub fn module_source(root: &str, accessors: &[Accessor]) -> Result<String, Strin
         .iter()
         .map(|a| info(a))
         .collect::<Result<Vec<_>, _>>()?;
+    let prompts = sorted
+        .iter()
+        .map(|a| {
+            let name = format_ident!("{}_or_prompt", ident(&accessor_name(&a.key), false)?);
+            let cfgs = cfgs(a)?;
+            Ok(quote!(#(#[#cfgs])* #name().await?;))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let tokens = quote! {
         #(#functions)*
+
+        /// Resolves every key in [`ALL`], asking at the terminal for what no source holds, so
+        /// a long job never stops midway for lack of a value.
+        ///
+        /// # Errors
+        ///
+        /// As each `_or_prompt` accessor: no terminal to ask on, Ctrl-C, or a failed write.
+        pub async fn prompt_missing() -> ::core::result::Result<(), ::harmony_config::ConfigError> {
+            #(#prompts)*
+            Ok(())
+        }
 
         /// Every config key of this target, sorted by key.
         pub static ALL: &[::harmony_config::ConfigInfo] = &[#(#infos),*];
@@ -116,11 +135,17 @@ fn functions(accessor: &Accessor) -> Result<TokenStream, String> {
     let ty = quote!(crate #(:: #segments)*);
     let name = ident(&accessor_name(&accessor.key), false)?;
     let setter = format_ident!("set_{}", name);
+    let or_prompt = format_ident!("{}_or_prompt", name);
+    let schema_const = schema_const(&name);
+    let schema = &accessor.schema;
     let cfgs = cfgs(accessor)?;
     let key = &accessor.key;
     let env_var = env_var_name(key);
     let get_doc = format!(" Resolves `{key}`: `{env_var}`, then each store in the chain.");
     let set_doc = format!(" Stores `{key}` in the first store that persists.");
+    let prompt_doc = format!(
+        " Resolves `{key}` like [`{name}`], and asks at the terminal when no source holds a valid value; the answer is stored."
+    );
     let docs = accessor.docs.lines().map(|line| format!(" {line}"));
     let separator = (!accessor.docs.is_empty()).then(|| quote!(#[doc = ""]));
     Ok(quote! {
@@ -136,6 +161,19 @@ fn functions(accessor: &Accessor) -> Result<TokenStream, String> {
             ::harmony_config::get::<#ty>().await
         }
 
+        #[doc = #prompt_doc]
+        #[doc = ""]
+        #[doc = " # Errors"]
+        #[doc = ""]
+        #[doc = " When there is no terminal to ask on, the user presses Ctrl-C, or no store accepts the answer."]
+        #(#[#cfgs])*
+        pub async fn #or_prompt() -> ::core::result::Result<#ty, ::harmony_config::ConfigError> {
+            ::harmony_config::get_or_prompt_with_schema::<#ty>(#schema_const).await
+        }
+
+        #(#[#cfgs])*
+        const #schema_const: &str = #schema;
+
         #[doc = #set_doc]
         #[doc = ""]
         #[doc = " # Errors"]
@@ -146,6 +184,11 @@ fn functions(accessor: &Accessor) -> Result<TokenStream, String> {
             ::harmony_config::set(value).await
         }
     })
+}
+
+/// The constant holding a key's schema text, shared by its `ALL` entry and its prompt.
+fn schema_const(accessor_name: &syn::Ident) -> syn::Ident {
+    format_ident!("{}_SCHEMA", accessor_name.to_string().to_uppercase())
 }
 
 /// The `cfg(...)`s a config depends on, as attribute contents.
@@ -161,7 +204,6 @@ fn cfgs(accessor: &Accessor) -> Result<Vec<syn::Meta>, String> {
 fn info(accessor: &Accessor) -> Result<TokenStream, String> {
     let Accessor {
         key,
-        schema,
         docs,
         secret_fields,
         file,
@@ -174,6 +216,7 @@ fn info(accessor: &Accessor) -> Result<TokenStream, String> {
         .join("::");
     let env_var = env_var_name(key);
     let cfgs = cfgs(accessor)?;
+    let schema = schema_const(&ident(&accessor_name(key), false)?);
     Ok(quote! {
         #(#[#cfgs])*
         ::harmony_config::ConfigInfo {
@@ -234,8 +277,8 @@ mod tests {
         );
         assert_eq!(
             source.matches("#[cfg(feature = \"db\")]").count(),
-            3,
-            "on the getter, the setter and the entry in ALL: {source}"
+            6,
+            "on the getter, the prompt, the schema, the setter, its call in prompt_missing and the entry in ALL: {source}"
         );
         assert!(
             source.contains("pub async fn set_b_db(\n    value: &crate::net::Db,\n)"),

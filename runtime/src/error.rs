@@ -163,6 +163,37 @@ pub enum ConfigError {
         key: String,
     },
 
+    /// A value is needed, but there is no terminal to ask on.
+    #[error(
+        "`{key}` needs a value ({problem}), and there is no terminal to ask for one ({reason}): set {env_var} to the value as JSON, or run `cargo harmony set {key}` in a terminal"
+    )]
+    NoTerminal {
+        /// The config key.
+        key: String,
+        /// The environment variable that would provide the value.
+        env_var: String,
+        /// What is wrong with the value: missing, or which field is invalid.
+        problem: String,
+        /// Why there is no terminal, e.g. "CI is set".
+        reason: &'static str,
+    },
+
+    /// The user pressed Ctrl-C or Esc at a prompt. Nothing was stored.
+    #[error("cancelled: `{key}` was not stored")]
+    Cancelled {
+        /// The config key.
+        key: String,
+    },
+
+    /// The terminal failed during a prompt, or the answers cannot be made to fit.
+    #[error("prompt for `{key}`: {message}")]
+    Prompt {
+        /// The config key.
+        key: String,
+        /// What failed.
+        message: String,
+    },
+
     /// No home directory, so no default database path.
     #[error(
         "could not find a data directory for the default database: set HARMONY_CONFIG_DB to a file path, or HOME"

@@ -32,6 +32,26 @@ pub async fn get<T: Config>() -> Result<T, ConfigError> {
     manager().await?.get().await
 }
 
+/// Resolves `T` through the process-wide manager, asking at the terminal when no source
+/// holds a valid value; see [`ConfigManager::get_or_prompt`].
+///
+/// # Errors
+///
+/// As [`ConfigManager::get_or_prompt`], or when the default chain cannot be built.
+pub async fn get_or_prompt<T: Config>() -> Result<T, ConfigError> {
+    manager().await?.get_or_prompt().await
+}
+
+/// [`get_or_prompt`] with the questions taken from `schema`; generated `_or_prompt` accessors
+/// call it. See [`ConfigManager::get_or_prompt_with_schema`].
+///
+/// # Errors
+///
+/// As [`ConfigManager::get_or_prompt_with_schema`], or when the default chain cannot be built.
+pub async fn get_or_prompt_with_schema<T: Config>(schema: &str) -> Result<T, ConfigError> {
+    manager().await?.get_or_prompt_with_schema(schema).await
+}
+
 /// Stores `value` through the process-wide manager; see [`ConfigManager::set`].
 ///
 /// # Errors

@@ -48,6 +48,16 @@
 //! still answers while OpenBao is down, and a write OpenBao refuses goes to SQLite with a
 //! warning. This needs the `openbao` feature, on by default.
 //!
+//! # Prompting
+//!
+//! [`get_or_prompt`] (and each generated `config::<key>_or_prompt()`) asks at the terminal
+//! when no source holds a valid value, one question per field with the doc comments as help,
+//! and stores the answers by the same rule as `set`. A stored value that no longer fits, say
+//! after a field was added, is repaired by asking only for what is missing. [`get`] never
+//! prompts. Without a terminal, or with `CI` set, it fails at once with
+//! [`ConfigError::NoTerminal`], which names the variable to set. The `prompt` feature, on by
+//! default, carries this part; see [`prompt`].
+//!
 //! # Attributes of `#[derive(Config)]`
 //!
 //! - `#[config(key = "...")]` on the struct: the store key, by default the struct's name. Keys
@@ -64,6 +74,8 @@ mod global;
 mod manager;
 #[cfg(feature = "openbao")]
 pub mod openbao;
+#[cfg(feature = "prompt")]
+pub mod prompt;
 pub mod redact;
 mod secret;
 mod source;
@@ -71,7 +83,7 @@ mod source;
 pub use config::{Config, env_var_name};
 pub use error::ConfigError;
 pub use generated::ConfigInfo;
-pub use global::{default_manager, get, init, set};
+pub use global::{default_manager, get, get_or_prompt, get_or_prompt_with_schema, init, set};
 pub use manager::ConfigManager;
 pub use secret::Secret;
 pub use source::{

@@ -48,6 +48,13 @@ impl ConfigManager {
     pub async fn get<T: Config>(&self) -> Result<T, ConfigError> {
         validate_key(T::KEY)?;
         for source in &self.sources {
+            let Some(text) = source.get_text(T::KEY).await? else {
+                continue;
+            };
+            if let Some(config) = read_fast::<T>(&text) {
+                return Ok(config);
+            }
+            // Not a valid `T`: read it again through `get`, for an error naming the field.
             if let Some(value) = source.get(T::KEY).await? {
                 return decode(value, &source.name());
             }
@@ -69,34 +76,211 @@ impl ConfigManager {
     /// When every persisting source refuses the write, or none exists.
     pub async fn set<T: Config>(&self, value: &T) -> Result<(), ConfigError> {
         validate_key(T::KEY)?;
-        let json = encode(value)?;
+        self.store(T::KEY, &encode(value)?).await.map(drop)
+    }
+
+    /// Resolves `T` like [`ConfigManager::get`], and asks at the terminal when no source holds
+    /// a valid value. The answer is stored by the same rule as [`ConfigManager::set`].
+    ///
+    /// A stored value that no longer fits `T`, say after a field was added, is repaired: only
+    /// the missing or invalid fields are asked, and the rest is kept. A value from a source
+    /// that does not persist, such as the environment, is never repaired: fix it there.
+    ///
+    /// The questions come from `T`'s JSON Schema (`schemars::schema_for!(T)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigManager::get`], and:
+    /// - [`ConfigError::NoTerminal`] at once when there is no terminal to ask on;
+    /// - [`ConfigError::Cancelled`] on Ctrl-C, with nothing stored;
+    /// - as [`ConfigManager::set`] when the answer cannot be stored.
+    pub async fn get_or_prompt<T: Config>(&self) -> Result<T, ConfigError> {
+        let schema =
+            serde_json::to_value(schemars::schema_for!(T)).map_err(|e| ConfigError::Serialize {
+                key: T::KEY.to_owned(),
+                message: format!("its JSON Schema: {e}"),
+            })?;
+        self.resolve_or_prompt(&schema).await
+    }
+
+    /// [`ConfigManager::get_or_prompt`] with the questions taken from `schema`, the JSON
+    /// Schema text that `cargo harmony sync` writes. Generated `_or_prompt` accessors call it.
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigManager::get_or_prompt`], or when `schema` is not JSON.
+    pub async fn get_or_prompt_with_schema<T: Config>(
+        &self,
+        schema: &str,
+    ) -> Result<T, ConfigError> {
+        let schema =
+            crate::source::parse_json(schema, || format!("the JSON Schema of `{}`", T::KEY))?;
+        self.resolve_or_prompt(&schema).await
+    }
+
+    #[cfg(feature = "prompt")]
+    async fn resolve_or_prompt<T: Config>(&self, schema: &Value) -> Result<T, ConfigError> {
+        use crate::prompt::{Form, Turn, no_terminal_reason};
+        validate_key(T::KEY)?;
+        let found = self.find::<T>().await?;
+        if let Found::Valid(config) = found {
+            return Ok(config);
+        }
+        if let Some(reason) = no_terminal_reason() {
+            return Err(found.no_terminal(reason));
+        }
+        let turn = Turn::take().await;
+        let form = Form::new(T::KEY, schema, T::SECRET_FIELDS);
+        // Another task may have answered while this one waited for the terminal.
+        let value = match self.find::<T>().await? {
+            Found::Valid(config) => return Ok(config),
+            Found::Missing => form.ask_all_in(&turn, None).await?,
+            Found::Repairable { value, source, .. } => {
+                eprintln!(
+                    "{}: the value in {source} no longer fits; asking only for what is missing or invalid.",
+                    T::KEY
+                );
+                value
+            }
+        };
+        let value = form.repair_in(&turn, value, problem::<T>).await?;
+        let config = decode::<T>(value.clone(), "the answers")?;
+        let stored_in = self.store(T::KEY, &value).await?;
+        eprintln!("Stored `{}` in {stored_in}.", T::KEY);
+        Ok(config)
+    }
+
+    #[cfg(not(feature = "prompt"))]
+    async fn resolve_or_prompt<T: Config>(&self, _schema: &Value) -> Result<T, ConfigError> {
+        validate_key(T::KEY)?;
+        match self.find::<T>().await? {
+            Found::Valid(config) => Ok(config),
+            found => {
+                Err(found.no_terminal("harmony_config was built without its `prompt` feature"))
+            }
+        }
+    }
+
+    /// What the chain holds for `T`, for a prompt to start from. A value that does not fit
+    /// is repairable only in a source that persists: the environment must be fixed there.
+    async fn find<T: Config>(&self) -> Result<Found<T>, ConfigError> {
+        for source in &self.sources {
+            if let Some(value) = source.get(T::KEY).await? {
+                return match decode::<T>(value.clone(), &source.name()) {
+                    Ok(config) => Ok(Found::Valid(config)),
+                    Err(error) if source.should_persist() => Ok(Found::Repairable {
+                        value,
+                        source: source.name(),
+                        problem: error.to_string(),
+                    }),
+                    Err(error) => Err(error),
+                };
+            }
+        }
+        Ok(Found::Missing)
+    }
+
+    /// Stores a JSON object by the write rule; returns the name of the source that took it.
+    async fn store(&self, key: &str, json: &Value) -> Result<String, ConfigError> {
         let mut attempts: Vec<(String, ConfigError)> = Vec::new();
         for source in self.sources.iter().filter(|s| s.should_persist()) {
-            match source.set(T::KEY, &json).await {
+            match source.set(key, json).await {
                 Ok(()) => {
                     for (failed, error) in &attempts {
                         tracing::warn!(
-                            key = T::KEY,
-                            "stored `{}` in {} because {failed} refused it: {error}",
-                            T::KEY,
+                            key,
+                            "stored `{key}` in {} because {failed} refused it: {error}",
                             source.name()
                         );
                     }
-                    return Ok(());
+                    return Ok(source.name());
                 }
                 Err(error) => attempts.push((source.name(), error)),
             }
         }
         if attempts.is_empty() {
             return Err(ConfigError::NoPersistentSource {
-                key: T::KEY.to_owned(),
+                key: key.to_owned(),
             });
         }
         Err(ConfigError::NotPersisted {
-            key: T::KEY.to_owned(),
+            key: key.to_owned(),
             attempts,
         })
     }
+}
+
+/// What [`ConfigManager::find`] found.
+enum Found<T> {
+    Valid(T),
+    /// A stored value that does not fit: the value, the source holding it, and why.
+    #[cfg_attr(
+        not(feature = "prompt"),
+        allow(dead_code, reason = "only a prompt repairs the value")
+    )]
+    Repairable {
+        value: Value,
+        source: String,
+        problem: String,
+    },
+    Missing,
+}
+
+impl<T: Config> Found<T> {
+    /// The error for a value that is needed when no prompt can be shown.
+    fn no_terminal(self, reason: &'static str) -> ConfigError {
+        ConfigError::NoTerminal {
+            key: T::KEY.to_owned(),
+            env_var: env_var_name(T::KEY),
+            problem: match self {
+                Self::Repairable { problem, .. } => problem,
+                Self::Valid(_) | Self::Missing => "no source holds one".to_owned(),
+            },
+            reason,
+        }
+    }
+}
+
+/// The first thing serde finds wrong when reading `value` as `T`, for the prompt to fix.
+#[cfg(feature = "prompt")]
+fn problem<T: Config>(value: &Value) -> Option<crate::prompt::Problem> {
+    use crate::prompt::Problem;
+    use serde_path_to_error::Segment;
+    let error = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
+    let mut path: Vec<String> = error
+        .path()
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect();
+    let (_, secret) = shown_path(error.path(), T::SECRET_FIELDS);
+    let message = error.into_inner().to_string();
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(field) = named("missing field `") {
+        path.push(field);
+        return Some(Problem::Missing(path));
+    }
+    if let Some(field) = named("unknown field `") {
+        // The path already ends at the unknown key, which was being read.
+        if path.last() != Some(&field) {
+            path.push(field);
+        }
+        return Some(Problem::Unknown(path));
+    }
+    let message = if value.is_object() {
+        sanitize_serde_message(&message, secret)
+    } else {
+        format!("expected a JSON object, found {}", json_type(value))
+    };
+    Some(Problem::Invalid { path, message })
 }
 
 /// Turns a value into the JSON object that sources store.
@@ -116,6 +300,16 @@ fn encode<T: Config>(value: &T) -> Result<Value, ConfigError> {
     }
 }
 
+/// `T` read straight from JSON text, when the text is an object that fits; `None` otherwise,
+/// and [`decode`] then says why. serde also reads a struct from an array, which a config
+/// value never is, hence the check for `{`.
+fn read_fast<T: Config>(text: &str) -> Option<T> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
 /// Turns a stored value into `T`, naming the source and the failing field on error.
 pub(crate) fn decode<T: Config>(value: Value, source_name: &str) -> Result<T, ConfigError> {
     if !value.is_object() {
@@ -124,6 +318,10 @@ pub(crate) fn decode<T: Config>(value: Value, source_name: &str) -> Result<T, Co
             source_name: source_name.to_owned(),
             found: json_type(&value),
         });
+    }
+    // Reading through a reference is the fast path; only a failure pays for tracking the path.
+    if let Ok(config) = T::deserialize(&value) {
+        return Ok(config);
     }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let (path, secret) = shown_path(error.path(), T::SECRET_FIELDS);
@@ -177,5 +375,74 @@ fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(all(test, feature = "prompt"))]
+mod tests {
+    use serde::{Deserialize, Serialize};
+    use serde_json::json;
+
+    use super::*;
+    use crate::prompt::Problem;
+
+    #[derive(Serialize, Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    struct Db {
+        host: String,
+        port: u16,
+        password: String,
+        inner: Inner,
+    }
+
+    #[derive(Serialize, Deserialize, schemars::JsonSchema)]
+    struct Inner {
+        on: bool,
+    }
+
+    impl Config for Db {
+        const KEY: &'static str = "t.Db";
+        const SECRET_FIELDS: &'static [&'static str] = &["password"];
+    }
+
+    fn path(segments: &[&str]) -> Vec<String> {
+        segments.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn serde_problems_become_paths_to_ask() {
+        let valid = json!({"host": "h", "port": 1, "password": "p", "inner": {"on": true}});
+        assert_eq!(problem::<Db>(&valid), None);
+        assert_eq!(
+            problem::<Db>(&json!({"host": "h", "password": "p", "inner": {"on": true}})),
+            Some(Problem::Missing(path(&["port"])))
+        );
+        assert_eq!(
+            problem::<Db>(&json!({"host": "h", "port": 1, "password": "p", "inner": {}})),
+            Some(Problem::Missing(path(&["inner", "on"])))
+        );
+        let mut stale = valid.clone();
+        stale["old"] = json!(1);
+        assert_eq!(
+            problem::<Db>(&stale),
+            Some(Problem::Unknown(path(&["old"])))
+        );
+        let Some(Problem::Invalid { path: at, message }) = problem::<Db>(
+            &json!({"host": "h", "port": 70000, "password": "p", "inner": {"on": true}}),
+        ) else {
+            panic!("a port out of range is invalid")
+        };
+        assert_eq!(at, path(&["port"]));
+        assert!(message.contains("u16"), "{message}");
+    }
+
+    #[test]
+    fn secret_problems_never_quote_the_value() {
+        let value = json!({"host": "h", "port": 1, "password": 123_456_789, "inner": {"on": true}});
+        let Some(Problem::Invalid { path: at, message }) = problem::<Db>(&value) else {
+            panic!("a number where a string belongs is invalid")
+        };
+        assert_eq!(at, path(&["password"]));
+        assert!(!message.contains("123456789"), "{message}");
     }
 }

@@ -112,9 +112,10 @@ async fn sqlite_answers_when_env_is_unset() {
 
 #[tokio::test]
 async fn a_value_that_is_not_an_object_is_refused() {
+    // serde would read the struct from this array; a config value is always an object.
     let manager = ConfigManager::new(vec![Arc::new(env(&[(
         "HARMONY_CONFIG_test_Server",
-        "[1]",
+        r#"["db.example.com", 5432, "pw"]"#,
     )]))]);
     let message = manager.get::<Server>().await.unwrap_err().to_string();
     assert_eq!(

@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 
 pub(crate) const LIB: &str = r#"use harmony_config::Config;
 use serde::{Deserialize, Serialize};
@@ -52,7 +51,12 @@ impl Fixture {
 
     /// `cargo harmony ARGS`, with none of the caller's `HARMONY_CONFIG_*` variables.
     pub(crate) fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = cargo_bin_cmd!("cargo-harmony");
+        Command::from_std(self.command(args))
+    }
+
+    /// [`Fixture::cmd`] as a plain [`std::process::Command`], to run in a pseudo-terminal.
+    pub(crate) fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-harmony"));
         for (name, _) in std::env::vars_os() {
             if name.to_string_lossy().starts_with("HARMONY_CONFIG_") {
                 cmd.env_remove(name);

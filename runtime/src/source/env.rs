@@ -56,13 +56,16 @@ pub struct EnvLookupSource<F> {
 #[async_trait]
 impl ConfigSource for EnvSource {
     async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError> {
-        read(key, |var| match std::env::var(var) {
+        parse(key, self.get_text(key).await?)
+    }
+
+    async fn get_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        let var = env_var_name(key);
+        match std::env::var(&var) {
             Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => dotenv_var(var),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::EnvNotUnicode {
-                var: var.to_owned(),
-            }),
-        })
+            Err(std::env::VarError::NotPresent) => dotenv_var(&var),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::EnvNotUnicode { var }),
+        }
     }
 
     async fn set(&self, _key: &str, _value: &Value) -> Result<(), ConfigError> {
@@ -86,7 +89,11 @@ where
     F: Fn(&str) -> Option<String> + Send + Sync,
 {
     async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError> {
-        read(key, |var| Ok((self.lookup)(var)))
+        parse(key, self.get_text(key).await?)
+    }
+
+    async fn get_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        Ok((self.lookup)(&env_var_name(key)))
     }
 
     async fn set(&self, _key: &str, _value: &Value) -> Result<(), ConfigError> {
@@ -104,15 +111,10 @@ where
     }
 }
 
-fn read(
-    key: &str,
-    lookup: impl FnOnce(&str) -> Result<Option<String>, ConfigError>,
-) -> Result<Option<Value>, ConfigError> {
-    let var = env_var_name(key);
-    let Some(text) = lookup(&var)? else {
-        return Ok(None);
-    };
-    parse_json(&text, || var.clone()).map(Some)
+/// The variable's text as JSON; a parse error names the variable.
+fn parse(key: &str, text: Option<String>) -> Result<Option<Value>, ConfigError> {
+    text.map(|text| parse_json(&text, || env_var_name(key)))
+        .transpose()
 }
 
 /// The `HARMONY_CONFIG_*` entries of `./.env`, read once per process.

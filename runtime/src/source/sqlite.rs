@@ -99,13 +99,17 @@ impl SqliteSource {
 #[async_trait]
 impl ConfigSource for SqliteSource {
     async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError> {
-        let text: Option<String> = sqlx::query_scalar("SELECT value FROM config WHERE key = ?")
+        let text = self.get_text(key).await?;
+        text.map(|text| parse_json(&text, || format!("{}, key `{key}`", self.name())))
+            .transpose()
+    }
+
+    async fn get_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        sqlx::query_scalar("SELECT value FROM config WHERE key = ?")
             .bind(key.to_owned())
             .fetch_optional(&self.pool)
             .await
-            .map_err(|e| self.error(format!("read `{key}`"), e))?;
-        text.map(|text| parse_json(&text, || format!("{}, key `{key}`", self.name())))
-            .transpose()
+            .map_err(|e| self.error(format!("read `{key}`"), e))
     }
 
     async fn set(&self, key: &str, value: &Value) -> Result<(), ConfigError> {
