@@ -221,6 +221,85 @@ pub enum ConfigError {
         "could not find a data directory for the default database: set HARMONY_CONFIG_DB to a file path, or HOME"
     )]
     NoDataDir,
+
+    /// A setting of a secret store, usually from the environment, that cannot be used.
+    #[error("{setting} {problem}")]
+    StoreSetting {
+        /// The variable or setting, e.g. `OPENBAO_TIMEOUT_MS`.
+        setting: String,
+        /// What is wrong with it, and what it should hold.
+        problem: String,
+    },
+
+    /// A secret store that cannot answer now: nothing listens, it is too slow, or it is sealed.
+    /// A `get` through [`crate::StoreSource`] falls through to the next source.
+    #[error("could not {action} at {store}: {reason}")]
+    StoreUnavailable {
+        /// The store, e.g. `openbao (https://bao.example.com:8200)`.
+        store: String,
+        /// What was being done, e.g. "read `secret/harmony/AppConfig`".
+        action: String,
+        /// Why, and how to fix it.
+        reason: String,
+    },
+
+    /// A secret store whose policies refuse the request. A `get` through
+    /// [`crate::StoreSource`] falls through to the next source.
+    #[error("{store} denied {action} `{path}`: {hint}")]
+    StoreDenied {
+        /// The store.
+        store: String,
+        /// What was refused: "reading", "writing" or "deleting".
+        action: &'static str,
+        /// The path the policy must allow, e.g. `secret/data/harmony/AppConfig`.
+        path: String,
+        /// Which policy is missing, and how to grant it.
+        hint: String,
+    },
+
+    /// A login to a secret store that failed, or a token it no longer accepts. A `get` through
+    /// [`crate::StoreSource`] falls through to the next source.
+    #[error("could not log in to {store} with {method}: {problem}")]
+    StoreAuth {
+        /// The store.
+        store: String,
+        /// The method, e.g. "the token in `OPENBAO_TOKEN`" or "userpass (mount `userpass`)".
+        method: String,
+        /// What the store said, and how to fix it. Never the token or the password.
+        problem: String,
+    },
+
+    /// No way to log in to a secret store was configured, and no cached login is valid. A `get`
+    /// through [`crate::StoreSource`] falls through to the next source.
+    #[error(
+        "not logged in to {store}: run `cargo harmony login`, or set OPENBAO_TOKEN, or OPENBAO_USERNAME and OPENBAO_PASSWORD"
+    )]
+    NotLoggedIn {
+        /// The store.
+        store: String,
+    },
+
+    /// A secret store that answered a request with an error other than the ones above.
+    #[error("could not {action} at {store}: {problem}")]
+    StoreRequest {
+        /// The store.
+        store: String,
+        /// What was being done.
+        action: String,
+        /// What the store said, and how to fix it.
+        problem: String,
+    },
+
+    /// The OIDC device login failed.
+    #[error("OIDC login at {issuer}: could not {action}: {problem}")]
+    Oidc {
+        /// The issuer URL.
+        issuer: String,
+        /// What was being done, e.g. "read the discovery document".
+        action: &'static str,
+        /// What went wrong, and how to fix it. Never a token.
+        problem: String,
+    },
 }
 
 fn attempts_text(attempts: &[(String, ConfigError)]) -> String {
@@ -232,6 +311,19 @@ fn attempts_text(attempts: &[(String, ConfigError)]) -> String {
 }
 
 impl ConfigError {
+    /// Whether this error means a secret store cannot serve a read now, so a `get` falls
+    /// through to the next source: unavailable, denied, or not logged in.
+    #[must_use]
+    pub fn is_store_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::StoreUnavailable { .. }
+                | Self::StoreDenied { .. }
+                | Self::StoreAuth { .. }
+                | Self::NotLoggedIn { .. }
+        )
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,

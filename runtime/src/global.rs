@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::OnceCell;
 
-use crate::{Config, ConfigError, ConfigManager, EnvSource, SqliteSource};
+use crate::{Config, ConfigError, ConfigManager, ConfigSource, EnvSource, SqliteSource};
 
 static MANAGER: OnceCell<ConfigManager> = OnceCell::const_new();
 
@@ -22,8 +22,8 @@ pub fn init(manager: ConfigManager) -> Result<(), ConfigError> {
 
 /// Resolves `T` through the process-wide manager; see [`ConfigManager::get`].
 ///
-/// Without [`init`], the default chain is built on first use: the environment, then the
-/// default SQLite database.
+/// Without [`init`], the default chain ([`default_manager`]) is built on first use: the
+/// environment, then OpenBao when `OPENBAO_URL` is set, then the default SQLite database.
 ///
 /// # Errors
 ///
@@ -61,17 +61,25 @@ pub async fn set<T: Config>(value: &T) -> Result<(), ConfigError> {
     manager().await?.set(value).await
 }
 
-/// The chain used without [`init`]: [`EnvSource`], then [`SqliteSource::default`].
+/// The chain used without [`init`]: [`EnvSource`], then OpenBao when `OPENBAO_URL` or
+/// `VAULT_ADDR` is set (see [`crate::openbao`]), then [`SqliteSource::default`].
+///
+/// Building it contacts no server.
 ///
 /// # Errors
 ///
-/// When the default database cannot be opened.
+/// When the default database cannot be opened, or an OpenBao setting in the environment is
+/// invalid.
 pub async fn default_manager() -> Result<ConfigManager, ConfigError> {
-    let sqlite = SqliteSource::default().await?;
-    Ok(ConfigManager::new(vec![
-        Arc::new(EnvSource),
-        Arc::new(sqlite),
-    ]))
+    let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
+    #[cfg(feature = "openbao")]
+    if crate::openbao::OpenbaoConfig::is_configured() {
+        let store =
+            crate::openbao::OpenbaoSecretStore::new(crate::openbao::OpenbaoConfig::from_env()?);
+        sources.push(Arc::new(crate::StoreSource::from_env(store)?));
+    }
+    sources.push(Arc::new(SqliteSource::default().await?));
+    Ok(ConfigManager::new(sources))
 }
 
 async fn manager() -> Result<&'static ConfigManager, ConfigError> {

@@ -43,6 +43,11 @@
 //! value as JSON), then [`SqliteSource`] at `~/.local/share/harmony/config/config.db`
 //! (`HARMONY_CONFIG_DB` overrides the path). `set` writes to the first source that persists.
 //!
+//! When `OPENBAO_URL` (or `VAULT_ADDR`) is set, the team store [`openbao`] joins the chain
+//! between the two: env, then OpenBao, then SQLite. Team values win over local copies, SQLite
+//! still answers while OpenBao is down, and a write OpenBao refuses goes to SQLite with a
+//! warning. This needs the `openbao` feature, on by default.
+//!
 //! # Prompting
 //!
 //! [`get_or_prompt`] (and each generated `config::<key>_or_prompt()`) asks at the terminal
@@ -67,6 +72,8 @@ mod fs;
 mod generated;
 mod global;
 mod manager;
+#[cfg(feature = "openbao")]
+pub mod openbao;
 #[cfg(feature = "prompt")]
 pub mod prompt;
 pub mod redact;
@@ -79,7 +86,10 @@ pub use generated::ConfigInfo;
 pub use global::{default_manager, get, get_or_prompt, get_or_prompt_with_schema, init, set};
 pub use manager::ConfigManager;
 pub use secret::Secret;
-pub use source::{ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SqliteSource};
+pub use source::{
+    ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SecretStore, SqliteSource,
+    StoreSource,
+};
 
 /// Derives [`Config`]; see the crate documentation for its attributes.
 pub use harmony_config_derive::Config;

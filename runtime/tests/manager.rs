@@ -7,33 +7,12 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use common::{Server, TempStore};
+use common::{Captured, Server, TempStore};
 use harmony_config::{
     ConfigError, ConfigManager, ConfigSource, EnvSource, LocalFileSource, SqliteSource,
 };
-
-/// Captures the `tracing` output of the current thread.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// A file source that cannot write: its directory is a regular file.
 fn broken_files(store: &TempStore) -> LocalFileSource {
@@ -53,13 +32,7 @@ async fn a_failed_write_falls_to_the_next_persisting_source_with_a_warning() {
         sqlite.clone(),
     ]);
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::install();
 
     manager.set(&Server::sample()).await.unwrap();
     assert_eq!(

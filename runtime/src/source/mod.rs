@@ -3,6 +3,7 @@
 mod env;
 mod file;
 mod sqlite;
+mod store;
 
 use async_trait::async_trait;
 use serde_json::Value;
@@ -10,6 +11,7 @@ use serde_json::Value;
 pub use env::{EnvLookupSource, EnvSource};
 pub use file::LocalFileSource;
 pub use sqlite::SqliteSource;
+pub use store::{SecretStore, StoreSource};
 
 use crate::ConfigError;
 

@@ -1,0 +1,213 @@
+//! Which token a request uses, in the order the issue fixes: `OPENBAO_TOKEN`, the cached token,
+//! a userpass login, else an error that says to run `cargo harmony login`.
+
+use tokio::sync::Mutex;
+use vaultrs::api::AuthInfo;
+
+use super::OpenbaoConfig;
+use super::cache::{CachedToken, TokenCache};
+use super::client::{Failure, client, quiet};
+use crate::ConfigError;
+
+/// Where a session's token came from; a rejected token is handled by its origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// `OPENBAO_TOKEN` or `VAULT_TOKEN`: used as it is, never replaced.
+    Env,
+    /// The token cache, written by an earlier login of this or another process.
+    Cache,
+    /// A userpass login made by this process.
+    Userpass,
+}
+
+/// A token and where it came from.
+#[derive(Clone, Debug)]
+pub(crate) struct Session {
+    pub(crate) token: CachedToken,
+    pub(crate) origin: Origin,
+}
+
+/// The current session of one store, shared by its requests.
+pub(crate) struct Sessions {
+    current: Mutex<Option<Session>>,
+    cache: Option<TokenCache>,
+}
+
+impl Sessions {
+    pub(crate) fn new(config: &OpenbaoConfig) -> Self {
+        Self {
+            current: Mutex::new(None),
+            cache: config
+                .token_cache_dir
+                .as_deref()
+                .map(|dir| TokenCache::new(dir, &config.url)),
+        }
+    }
+
+    pub(crate) fn cache(&self) -> Option<&TokenCache> {
+        self.cache.as_ref()
+    }
+
+    /// The session to use now, logging in or renewing when needed.
+    pub(crate) async fn get(&self, config: &OpenbaoConfig) -> Result<Session, ConfigError> {
+        let mut current = self.current.lock().await;
+        if let Some(session) = current
+            .as_ref()
+            .filter(|s| s.token.is_fresh() && !s.token.wants_renewal())
+        {
+            return Ok(session.clone());
+        }
+        let session = self.obtain(config, current.take()).await?;
+        *current = Some(session.clone());
+        Ok(session)
+    }
+
+    /// Forgets `rejected`, which the server no longer accepts, here and in the cache.
+    pub(crate) async fn reject(&self, rejected: &Session) {
+        let mut current = self.current.lock().await;
+        if current
+            .as_ref()
+            .is_some_and(|s| s.token.token == rejected.token.token)
+        {
+            *current = None;
+        }
+        drop(current);
+        if rejected.origin != Origin::Env
+            && let Some(cache) = &self.cache
+        {
+            cache.remove().await;
+        }
+    }
+
+    /// Makes `token`, from a login outside this store (the device flow), the current session
+    /// and caches it.
+    pub(crate) async fn adopt(&self, token: CachedToken) -> Result<(), ConfigError> {
+        if let Some(cache) = &self.cache {
+            cache.store(&token).await?;
+        }
+        *self.current.lock().await = Some(Session {
+            token,
+            origin: Origin::Cache,
+        });
+        Ok(())
+    }
+
+    async fn obtain(
+        &self,
+        config: &OpenbaoConfig,
+        previous: Option<Session>,
+    ) -> Result<Session, ConfigError> {
+        if let Some(token) = &config.token {
+            // Expiry unknown and never renewed here: the token is the user's to manage.
+            return Ok(Session {
+                token: CachedToken::issued(&config.url, token.expose().clone(), 0, false),
+                origin: Origin::Env,
+            });
+        }
+        let cached = match previous.filter(|s| s.token.is_fresh()) {
+            Some(session) => Some(session.token),
+            None => match &self.cache {
+                Some(cache) => cache.load(&config.url).await,
+                None => None,
+            },
+        };
+        if let Some(token) = cached {
+            let token = if token.wants_renewal() {
+                self.renew(config, token).await
+            } else {
+                token
+            };
+            return Ok(Session {
+                token,
+                origin: Origin::Cache,
+            });
+        }
+        if let (Some(username), Some(password)) = (&config.username, &config.password) {
+            let token = userpass_login(config, username, password.expose()).await?;
+            if let Some(cache) = &self.cache {
+                cache.store(&token).await?;
+            }
+            return Ok(Session {
+                token,
+                origin: Origin::Userpass,
+            });
+        }
+        Err(ConfigError::NotLoggedIn {
+            store: config.store_name(),
+        })
+    }
+
+    /// Renews `token`, keeping it as it is when renewal fails: a rejected token is found out
+    /// by the request that uses it, and handled there.
+    async fn renew(&self, config: &OpenbaoConfig, token: CachedToken) -> CachedToken {
+        let Ok(vault) = client(config, token.token.expose()) else {
+            return token;
+        };
+        match quiet(vaultrs::token::renew_self(&vault, None)).await {
+            Ok(auth) => {
+                let renewed = CachedToken::issued(
+                    &config.url,
+                    token.token.expose().clone(),
+                    auth.lease_duration,
+                    auth.renewable,
+                );
+                if let Some(cache) = &self.cache
+                    && let Err(error) = cache.store(&renewed).await
+                {
+                    tracing::warn!("could not cache the renewed OpenBao token: {error}");
+                }
+                renewed
+            }
+            Err(_) => token,
+        }
+    }
+}
+
+/// Logs in with userpass on the configured auth mount.
+async fn userpass_login(
+    config: &OpenbaoConfig,
+    username: &str,
+    password: &str,
+) -> Result<CachedToken, ConfigError> {
+    let vault = client(config, "")?;
+    let method = format!("userpass (mount `{}`)", config.auth_mount);
+    let auth = quiet(vaultrs::auth::userpass::login(
+        &vault,
+        &config.auth_mount,
+        username,
+        password,
+    ))
+    .await
+    .map_err(|e| login_error(config, &method, &Failure::of(&e)))?;
+    Ok(issued(config, &auth))
+}
+
+/// The token of a successful login.
+pub(crate) fn issued(config: &OpenbaoConfig, auth: &AuthInfo) -> CachedToken {
+    CachedToken::issued(
+        &config.url,
+        auth.client_token.clone(),
+        auth.lease_duration,
+        auth.renewable,
+    )
+}
+
+/// A failed login: unavailable when the server did not answer, else what it said.
+pub(crate) fn login_error(config: &OpenbaoConfig, method: &str, failure: &Failure) -> ConfigError {
+    let store = config.store_name();
+    if let Some(error) = failure.unavailable(&store, &format!("log in with {method}")) {
+        return error;
+    }
+    let problem = match failure {
+        Failure::Status(..) => format!(
+            "{}; check the credentials and that the auth method is enabled at that mount",
+            failure.said()
+        ),
+        _ => failure.said(),
+    };
+    ConfigError::StoreAuth {
+        store,
+        method: method.to_owned(),
+        problem,
+    }
+}

@@ -1,0 +1,324 @@
+//! `OpenbaoSecretStore`: config values as KV secrets, one KV field per struct field.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::{Map, Value};
+use vaultrs::client::VaultClient;
+
+use super::OpenbaoConfig;
+use super::cache::CachedToken;
+use super::client::{Failure, client, quiet, status_text};
+use super::config::KvVersion;
+use super::session::{Origin, Session, Sessions};
+use crate::{ConfigError, SecretStore};
+
+/// Config values in OpenBao (or Vault), through vaultrs.
+///
+/// A value lives at `{kv_mount}/{namespace}/{KEY}`, on a KV v2 mount by default, as a secret
+/// whose fields are the config's fields, so `bao kv get secret/harmony/KEY` shows them by name.
+///
+/// [`OpenbaoSecretStore::new`] does no I/O. The first request logs in, in this order: the token
+/// in the config (`OPENBAO_TOKEN`), the cached token of an earlier login, a userpass login when
+/// a username and password are set; otherwise it fails with [`ConfigError::NotLoggedIn`]. A
+/// cached or userpass token the server rejects is dropped and login runs again once. Each
+/// request, login included, is bounded by the config's timeout.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), harmony_config::ConfigError> {
+/// use std::sync::Arc;
+/// use harmony_config::openbao::{OpenbaoConfig, OpenbaoSecretStore};
+/// use harmony_config::{ConfigManager, EnvSource, SqliteSource, StoreSource};
+///
+/// let store = OpenbaoSecretStore::new(OpenbaoConfig::from_env()?);
+/// let manager = ConfigManager::new(vec![
+///     Arc::new(EnvSource),
+///     Arc::new(StoreSource::from_env(store)?),
+///     Arc::new(SqliteSource::default().await?),
+/// ]);
+/// # Ok(()) }
+/// ```
+pub struct OpenbaoSecretStore {
+    config: OpenbaoConfig,
+    sessions: Sessions,
+}
+
+impl std::fmt::Debug for OpenbaoSecretStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenbaoSecretStore")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One request on a secret.
+#[derive(Clone, Copy)]
+enum Op<'a> {
+    Read,
+    Write(&'a Map<String, Value>),
+    Delete,
+}
+
+impl Op<'_> {
+    fn verb(self) -> &'static str {
+        match self {
+            Op::Read => "reading",
+            Op::Write(_) => "writing",
+            Op::Delete => "deleting",
+        }
+    }
+
+    /// The policy capabilities the operation needs, as a policy writes them.
+    fn capabilities(self) -> &'static str {
+        match self {
+            Op::Read => r#"["read"]"#,
+            Op::Write(_) => r#"["create", "update"]"#,
+            Op::Delete => r#"["delete"]"#,
+        }
+    }
+}
+
+impl OpenbaoSecretStore {
+    /// A store for `config`. No I/O: nothing is contacted until the first request.
+    #[must_use]
+    pub fn new(config: OpenbaoConfig) -> Self {
+        let sessions = Sessions::new(&config);
+        Self { config, sessions }
+    }
+
+    /// The config this store was built from.
+    #[must_use]
+    pub fn config(&self) -> &OpenbaoConfig {
+        &self.config
+    }
+
+    /// The token cache file, when the cache is on.
+    #[must_use]
+    pub fn token_cache_path(&self) -> Option<&std::path::Path> {
+        self.sessions.cache().map(super::cache::TokenCache::path)
+    }
+
+    /// Makes a token from a login outside the store (the device flow) its session, and caches it.
+    pub(crate) async fn adopt(&self, token: CachedToken) -> Result<(), ConfigError> {
+        self.sessions.adopt(token).await
+    }
+
+    /// The secret's path on the mount: `{namespace}/{key}`.
+    fn secret_path(namespace: &str, key: &str) -> String {
+        format!("{namespace}/{key}")
+    }
+
+    /// The path a policy must allow for `op`, e.g. `secret/data/harmony/KEY` on KV v2.
+    fn policy_path(&self, op: Op<'_>, path: &str) -> String {
+        let mount = &self.config.kv_mount;
+        match (self.config.kv_version, op) {
+            (KvVersion::V1, _) => format!("{mount}/{path}"),
+            (KvVersion::V2, Op::Delete) => format!("{mount}/metadata/{path}"),
+            (KvVersion::V2, _) => format!("{mount}/data/{path}"),
+        }
+    }
+
+    /// Runs `op` within the timeout, logging in first and once more if the token is rejected.
+    async fn run(&self, op: Op<'_>, path: &str) -> Result<Option<Value>, ConfigError> {
+        let timeout = self.config.timeout;
+        match tokio::time::timeout(timeout, self.run_unbounded(op, path)).await {
+            Ok(result) => result,
+            Err(_) => Err(ConfigError::StoreUnavailable {
+                store: self.config.store_name(),
+                action: self.action(op, path),
+                reason: format!(
+                    "no answer within {}: check that the server runs and is reachable, or raise OPENBAO_TIMEOUT_MS",
+                    millis(timeout)
+                ),
+            }),
+        }
+    }
+
+    async fn run_unbounded(&self, op: Op<'_>, path: &str) -> Result<Option<Value>, ConfigError> {
+        let session = self.sessions.get(&self.config).await?;
+        let vault = client(&self.config, session.token.token.expose())?;
+        match self.attempt(&vault, op, path).await {
+            Err(Failure::Status(403, errors)) => {
+                if token_accepted(&vault).await {
+                    return Err(self.denied(op, path, &errors));
+                }
+                self.sessions.reject(&session).await;
+                self.retry_with_new_login(&session, op, path).await
+            }
+            result => result.map_err(|failure| self.failed(op, path, &failure)),
+        }
+    }
+
+    /// After the server rejected `rejected`'s token: log in again, unless the token was the
+    /// user's own, and repeat `op` once.
+    async fn retry_with_new_login(
+        &self,
+        rejected: &Session,
+        op: Op<'_>,
+        path: &str,
+    ) -> Result<Option<Value>, ConfigError> {
+        let store = self.config.store_name();
+        if rejected.origin == Origin::Env {
+            return Err(ConfigError::StoreAuth {
+                store,
+                method: "the token in OPENBAO_TOKEN (or VAULT_TOKEN)".to_owned(),
+                problem: "the server rejects it: it is wrong, expired or revoked. Set a valid token, or unset the variable to use `cargo harmony login`".to_owned(),
+            });
+        }
+        let session = match self.sessions.get(&self.config).await {
+            Err(ConfigError::NotLoggedIn { .. }) => {
+                return Err(ConfigError::StoreAuth {
+                    store,
+                    method: "the cached login".to_owned(),
+                    problem: "the server no longer accepts it (expired or revoked): run `cargo harmony login` again".to_owned(),
+                });
+            }
+            other => other?,
+        };
+        let vault = client(&self.config, session.token.token.expose())?;
+        match self.attempt(&vault, op, path).await {
+            Err(Failure::Status(403, errors)) => Err(self.denied(op, path, &errors)),
+            result => result.map_err(|failure| self.failed(op, path, &failure)),
+        }
+    }
+
+    async fn attempt(
+        &self,
+        vault: &VaultClient,
+        op: Op<'_>,
+        path: &str,
+    ) -> Result<Option<Value>, Failure> {
+        let mount = self.config.kv_mount.as_str();
+        let result = quiet(async {
+            match (self.config.kv_version, op) {
+                (KvVersion::V2, Op::Read) => {
+                    vaultrs::kv2::read::<Map<String, Value>>(vault, mount, path)
+                        .await
+                        .map(|data| Some(Value::Object(data)))
+                }
+                (KvVersion::V1, Op::Read) => {
+                    vaultrs::kv1::get::<Map<String, Value>>(vault, mount, path)
+                        .await
+                        .map(|data| Some(Value::Object(data)))
+                }
+                (KvVersion::V2, Op::Write(data)) => vaultrs::kv2::set(vault, mount, path, data)
+                    .await
+                    .map(|_| None),
+                (KvVersion::V1, Op::Write(data)) => {
+                    let fields: HashMap<&str, &Value> = data
+                        .iter()
+                        .map(|(name, value)| (name.as_str(), value))
+                        .collect();
+                    vaultrs::kv1::set(vault, mount, path, &fields)
+                        .await
+                        .map(|()| None)
+                }
+                (KvVersion::V2, Op::Delete) => vaultrs::kv2::delete_metadata(vault, mount, path)
+                    .await
+                    .map(|()| None),
+                (KvVersion::V1, Op::Delete) => vaultrs::kv1::delete(vault, mount, path)
+                    .await
+                    .map(|()| None),
+            }
+        })
+        .await;
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => match Failure::of(&error) {
+                // Nothing at the path: no value to read, nothing left to delete.
+                Failure::Status(404, _) if !matches!(op, Op::Write(_)) => Ok(None),
+                failure => Err(failure),
+            },
+        }
+    }
+
+    fn action(&self, op: Op<'_>, path: &str) -> String {
+        let verb = match op {
+            Op::Read => "read",
+            Op::Write(_) => "write",
+            Op::Delete => "delete",
+        };
+        format!("{verb} `{}/{path}`", self.config.kv_mount)
+    }
+
+    fn denied(&self, op: Op<'_>, path: &str, errors: &[String]) -> ConfigError {
+        let policy_path = self.policy_path(op, path);
+        let (namespace, _) = path.rsplit_once('/').unwrap_or((path, ""));
+        let wildcard = self.policy_path(op, &format!("{namespace}/*"));
+        ConfigError::StoreDenied {
+            store: self.config.store_name(),
+            action: op.verb(),
+            path: policy_path,
+            hint: format!(
+                "{}; no policy of this login grants {} on it. Attach a policy with `path \"{wildcard}\"` and those capabilities (`cargo harmony openbao setup` writes one)",
+                status_text(403, errors),
+                op.capabilities()
+            ),
+        }
+    }
+
+    fn failed(&self, op: Op<'_>, path: &str, failure: &Failure) -> ConfigError {
+        let (store, action) = (self.config.store_name(), self.action(op, path));
+        if let Some(error) = failure.unavailable(&store, &action) {
+            return error;
+        }
+        let problem = match failure {
+            Failure::Status(..) => format!(
+                "{}; check OPENBAO_KV_MOUNT (`{}`) and OPENBAO_KV_VERSION ({})",
+                failure.said(),
+                self.config.kv_mount,
+                if self.config.kv_version == KvVersion::V1 {
+                    1
+                } else {
+                    2
+                }
+            ),
+            _ => failure.said(),
+        };
+        ConfigError::StoreRequest {
+            store,
+            action,
+            problem,
+        }
+    }
+}
+
+/// Whether the server still accepts the client's token: a denial is then the policy's.
+async fn token_accepted(vault: &VaultClient) -> bool {
+    quiet(vaultrs::token::lookup_self(vault)).await.is_ok()
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{} ms", duration.as_millis())
+}
+
+#[async_trait]
+impl SecretStore for OpenbaoSecretStore {
+    async fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, ConfigError> {
+        self.run(Op::Read, &Self::secret_path(namespace, key)).await
+    }
+
+    async fn set(&self, namespace: &str, key: &str, value: &Value) -> Result<(), ConfigError> {
+        let Value::Object(data) = value else {
+            return Err(ConfigError::NotAnObject {
+                key: key.to_owned(),
+                source_name: self.name(),
+                found: "a value that is not an object",
+            });
+        };
+        self.run(Op::Write(data), &Self::secret_path(namespace, key))
+            .await
+            .map(drop)
+    }
+
+    async fn unset(&self, namespace: &str, key: &str) -> Result<(), ConfigError> {
+        self.run(Op::Delete, &Self::secret_path(namespace, key))
+            .await
+            .map(drop)
+    }
+
+    fn name(&self) -> String {
+        self.config.store_name()
+    }
+}

@@ -1,0 +1,731 @@
+//! The OpenBao store against a real OpenBao server, and the OIDC device flow against a real OIDC
+//! provider, both started by `harmony_test_servers` (install them with
+//! `scripts/servers/install`). The multi-process test re-runs this binary as its child: a child
+//! sees `CHILD_MARK` in its environment and acts instead of orchestrating.
+
+#![cfg(feature = "openbao")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "the fixtures and assertions fail the test by panicking"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Captured, Server, TempStore, mode, sqlite_with_sample};
+use harmony_config::openbao::setup::{self, JwtSetup, Setup, UserpassSetup};
+use harmony_config::openbao::{KvVersion, OpenbaoConfig, OpenbaoSecretStore};
+use harmony_config::{
+    Config, ConfigError, ConfigManager, ConfigSource, Secret, SecretStore, SqliteSource,
+    StoreSource,
+};
+use harmony_test_servers::{Bao, Oidc};
+use vaultrs::client::{VaultClient, VaultClientSettingsBuilder};
+
+const CHILD_MARK: &str = "HARMONY_TEST_OPENBAO_CHILD";
+const PASSWORD: &str = "correct-horse-battery";
+
+/// A config for `bao` with no credentials and no token cache.
+fn bare_config(bao: &Bao) -> OpenbaoConfig {
+    let mut config = OpenbaoConfig::new(&bao.addr()).unwrap();
+    config.token_cache_dir = None;
+    config
+}
+
+/// A config for `bao` using its root token.
+fn root_config(bao: &Bao) -> OpenbaoConfig {
+    let mut config = bare_config(bao);
+    config.token = Some(Secret::new(bao.root_token().to_owned()));
+    config
+}
+
+/// A config for the userpass user `alice` on `mount`, caching its token in `cache`.
+fn userpass_config(bao: &Bao, mount: &str, cache: &Path) -> OpenbaoConfig {
+    let mut config = bare_config(bao);
+    mount.clone_into(&mut config.auth_mount);
+    config.username = Some("alice".to_owned());
+    config.password = Some(Secret::new(PASSWORD.to_owned()));
+    config.token_cache_dir = Some(cache.to_owned());
+    config
+}
+
+/// Sets `bao` up with the harmony policy and the userpass user `alice` on `mount`.
+async fn setup_userpass(bao: &Bao, mount: &str) {
+    let mut admin = root_config(bao);
+    mount.clone_into(&mut admin.auth_mount);
+    let mut plan = Setup::default();
+    plan.userpass = Some(UserpassSetup::new("alice", PASSWORD));
+    setup::apply(&admin, &plan).await.unwrap();
+}
+
+/// A vaultrs client with the root token, to look at the server directly.
+fn root_client(bao: &Bao) -> VaultClient {
+    VaultClient::new(
+        VaultClientSettingsBuilder::default()
+            .address(bao.addr())
+            .token(bao.root_token())
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// A manager asking OpenBao, then the SQLite database in `store`.
+async fn chain(store: OpenbaoSecretStore, temp: &TempStore) -> (ConfigManager, Arc<SqliteSource>) {
+    let sqlite = Arc::new(SqliteSource::open(temp.db()).await.unwrap());
+    let manager = ConfigManager::new(vec![Arc::new(StoreSource::new(store)), sqlite.clone()]);
+    (manager, sqlite)
+}
+
+/// Stores [`Server::sample`] in `store`, under the default namespace.
+async fn put_sample(store: &OpenbaoSecretStore) {
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    store.set("harmony", Server::KEY, &value).await.unwrap();
+}
+
+/// How many tokens the server holds: each login makes one.
+fn token_count(bao: &Bao) -> usize {
+    let out = bao.cli(&["list", "-format=json", "auth/token/accessors"]);
+    serde_json::from_str::<Vec<String>>(&out).unwrap().len()
+}
+
+/// The token in a cache file.
+fn cached_token(cache: &Path) -> String {
+    let file = cache_file(cache);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    json["token"].as_str().unwrap().to_owned()
+}
+
+/// The one cache file in `cache`.
+fn cache_file(cache: &Path) -> PathBuf {
+    let mut files: Vec<_> = std::fs::read_dir(cache)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.pop().unwrap()
+}
+
+#[tokio::test]
+async fn a_round_trip_through_the_manager_is_visible_at_the_kv_v2_path() {
+    let bao = Bao::dev();
+    let temp = TempStore::new();
+    let (manager, sqlite) = chain(OpenbaoSecretStore::new(root_config(&bao)), &temp).await;
+
+    manager.set(&Server::sample()).await.unwrap();
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+
+    // One KV field per struct field, at secret/harmony/KEY, where people look for it.
+    let stored: serde_json::Map<String, serde_json::Value> =
+        vaultrs::kv2::read(&root_client(&bao), "secret", "harmony/test.Server")
+            .await
+            .unwrap();
+    assert_eq!(stored["host"], "db.example.com");
+    assert_eq!(stored["port"], 5432);
+    assert_eq!(stored["password"], "hunter2");
+    assert!(
+        bao.cli(&["kv", "get", "secret/harmony/test.Server"])
+            .contains("db.example.com")
+    );
+    assert_eq!(
+        sqlite.get(Server::KEY).await.unwrap(),
+        None,
+        "OpenBao took the write"
+    );
+
+    let source = &manager.sources()[0];
+    source.unset(Server::KEY).await.unwrap();
+    // A missing value is an ordinary answer: nothing is logged, vaultrs's errors included.
+    let (captured, _guard) = Captured::install();
+    assert_eq!(source.get(Server::KEY).await.unwrap(), None);
+    source.unset(Server::KEY).await.unwrap();
+    assert_eq!(captured.text(), "");
+}
+
+#[tokio::test]
+async fn kv_v1_mounts_and_other_namespaces_work_through_an_option() {
+    let bao = Bao::dev();
+    bao.cli(&["secrets", "enable", "-path=team-kv", "-version=1", "kv"]);
+    let mut config = root_config(&bao);
+    config.kv_mount = "team-kv".to_owned();
+    config.kv_version = KvVersion::V1;
+    let source =
+        StoreSource::with_namespace(OpenbaoSecretStore::new(config), "apps/billing").unwrap();
+    let value = serde_json::to_value(Server::sample()).unwrap();
+
+    source.set(Server::KEY, &value).await.unwrap();
+    assert_eq!(source.get(Server::KEY).await.unwrap(), Some(value));
+    assert!(
+        bao.cli(&["kv", "get", "team-kv/apps/billing/test.Server"])
+            .contains("db.example.com")
+    );
+    source.unset(Server::KEY).await.unwrap();
+    assert_eq!(source.get(Server::KEY).await.unwrap(), None);
+}
+
+#[test]
+fn namespaces_that_could_escape_are_refused() {
+    for namespace in ["", "..", "a//b", "a/../b", "a b", "/abs"] {
+        let bao_less = OpenbaoConfig::new("http://127.0.0.1:1").unwrap();
+        let error = StoreSource::with_namespace(OpenbaoSecretStore::new(bao_less), namespace)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(error, ConfigError::StoreSetting { .. }),
+            "{namespace}: {error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn userpass_on_a_non_default_auth_mount_logs_in_and_caches_the_token_privately() {
+    let bao = Bao::dev();
+    setup_userpass(&bao, "people").await;
+    let temp = TempStore::new();
+    let cache = temp.dir.path().join("data").join("openbao");
+    let store = OpenbaoSecretStore::new(userpass_config(&bao, "people", &cache));
+    let (manager, _sqlite) = chain(store, &temp).await;
+
+    manager.set(&Server::sample()).await.unwrap();
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    assert!(
+        bao.cli(&["kv", "get", "secret/harmony/test.Server"])
+            .contains("db.example.com")
+    );
+
+    // The token, never the password, in a 0600 file in a 0700 directory.
+    let file = cache_file(&cache);
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(mode(&cache), 0o700);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains(PASSWORD), "{text}");
+    let token = cached_token(&cache);
+    assert!(bao.cli(&["token", "lookup", &token]).contains("harmony"));
+}
+
+#[tokio::test]
+async fn a_path_denied_by_policy_falls_through_with_a_warning_naming_path_and_policy() {
+    let bao = Bao::dev();
+    let out = bao.cli(&["token", "create", "-policy=default", "-field=token"]);
+    let weak_token = out.trim().to_owned();
+    let mut config = bare_config(&bao);
+    config.token = Some(Secret::new(weak_token.clone()));
+    let temp = TempStore::new();
+    let sqlite = sqlite_with_sample(&temp).await;
+    let manager = ConfigManager::new(vec![
+        Arc::new(StoreSource::new(OpenbaoSecretStore::new(config))),
+        Arc::new(sqlite),
+    ]);
+
+    let (captured, _guard) = Captured::install();
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    let log = captured.text();
+    assert_eq!(log.matches("WARN").count(), 1, "{log}");
+    assert!(log.contains("secret/data/harmony/test.Server"), "{log}");
+    assert!(log.contains("policy"), "{log}");
+    assert!(log.contains(&bao.addr()), "{log}");
+    assert!(
+        !log.contains(&weak_token) && !log.contains("hunter2"),
+        "{log}"
+    );
+
+    // A write it refuses lands in SQLite, with a warning naming both.
+    let mut changed = Server::sample();
+    changed.port = 6543;
+    manager.set(&changed).await.unwrap();
+    assert_eq!(manager.get::<Server>().await.unwrap().port, 6543);
+    assert!(captured.text().contains("sqlite ("), "{}", captured.text());
+}
+
+#[tokio::test]
+async fn a_server_stopped_mid_run_falls_back_to_sqlite_within_the_timeout() {
+    let mut bao = Bao::dev();
+    let temp = TempStore::new();
+    let mut config = root_config(&bao);
+    config.timeout = Duration::from_millis(1500);
+    let store = StoreSource::new(OpenbaoSecretStore::new(config));
+    let mut team = Server::sample();
+    team.host = "team.example.com".to_owned();
+    store
+        .set(Server::KEY, &serde_json::to_value(&team).unwrap())
+        .await
+        .unwrap();
+    let sqlite = sqlite_with_sample(&temp).await;
+    let manager = ConfigManager::new(vec![Arc::new(store), Arc::new(sqlite)]);
+    assert_eq!(
+        manager.get::<Server>().await.unwrap().host,
+        "team.example.com"
+    );
+
+    bao.stop();
+    let (captured, _guard) = Captured::install();
+    let started = Instant::now();
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let log = captured.text();
+    assert_eq!(log.matches("WARN").count(), 1, "{log}");
+    assert!(
+        log.contains(&bao.addr()) && log.contains("OPENBAO_URL"),
+        "{log}"
+    );
+
+    // A write while it is down is kept in SQLite, with a warning.
+    manager.set(&team).await.unwrap();
+    assert!(
+        captured.text().contains("refused it"),
+        "{}",
+        captured.text()
+    );
+}
+
+#[tokio::test]
+async fn a_frozen_server_makes_a_get_fall_through_within_the_timeout() {
+    let bao = Bao::dev();
+    let temp = TempStore::new();
+    let mut config = root_config(&bao);
+    config.timeout = Duration::from_millis(1500);
+    let sqlite = sqlite_with_sample(&temp).await;
+    let manager = ConfigManager::new(vec![
+        Arc::new(StoreSource::new(OpenbaoSecretStore::new(config))),
+        Arc::new(sqlite),
+    ]);
+
+    let pid = bao.pid().unwrap().to_string();
+    signal("-STOP", &pid);
+    let (captured, _guard) = Captured::install();
+    let started = Instant::now();
+    let result = manager.get::<Server>().await;
+    let elapsed = started.elapsed();
+    signal("-CONT", &pid);
+    assert_eq!(result.unwrap(), Server::sample());
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let log = captured.text();
+    assert!(log.contains("1500 ms") || log.contains("timeout"), "{log}");
+}
+
+/// Sends `signal` to our own server, by its pid.
+fn signal(signal: &str, pid: &str) {
+    assert!(
+        Command::new("kill")
+            .args([signal, pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[tokio::test]
+async fn a_sealed_server_makes_a_get_fall_through_with_a_warning() {
+    let mut bao = Bao::raft();
+    setup::apply(&root_config(&bao), &Setup::default())
+        .await
+        .unwrap();
+    let temp = TempStore::new();
+    let sqlite = sqlite_with_sample(&temp).await;
+    let manager = ConfigManager::new(vec![
+        Arc::new(StoreSource::new(OpenbaoSecretStore::new(root_config(&bao)))),
+        Arc::new(sqlite),
+    ]);
+    let mut team = Server::sample();
+    team.host = "team.example.com".to_owned();
+    manager.set(&team).await.unwrap();
+
+    bao.seal();
+    let (captured, _guard) = Captured::install();
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    let log = captured.text();
+    assert!(log.contains("sealed") && log.contains(&bao.addr()), "{log}");
+
+    bao.unseal();
+    assert_eq!(
+        manager.get::<Server>().await.unwrap().host,
+        "team.example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_gives_a_clear_error_without_the_token() {
+    let bao = Bao::dev();
+    let mut config = bare_config(&bao);
+    config.token = Some(Secret::new("s.not-a-real-token-4711".to_owned()));
+    let store = OpenbaoSecretStore::new(config.clone());
+
+    let error = store.get("harmony", Server::KEY).await.unwrap_err();
+    assert!(matches!(error, ConfigError::StoreAuth { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.contains("OPENBAO_TOKEN") && text.contains("rejects"),
+        "{text}"
+    );
+    for shown in [
+        text,
+        format!("{error:?}"),
+        format!("{config:?}"),
+        format!("{store:?}"),
+    ] {
+        assert!(!shown.contains("not-a-real-token"), "{shown}");
+    }
+
+    // Through a StoreSource, a `get` falls through; a `set` fails with the same clear error.
+    let source = StoreSource::new(store);
+    assert_eq!(source.get(Server::KEY).await.unwrap(), None);
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    let error = source.set(Server::KEY, &value).await.unwrap_err();
+    assert!(matches!(error, ConfigError::StoreAuth { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn without_credentials_the_error_says_to_run_cargo_harmony_login() {
+    let bao = Bao::dev();
+    let temp = TempStore::new();
+    let mut config = bare_config(&bao);
+    config.token_cache_dir = Some(temp.dir.path().join("cache"));
+    let error = OpenbaoSecretStore::new(config)
+        .get("harmony", Server::KEY)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, ConfigError::NotLoggedIn { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("cargo harmony login"), "{error}");
+}
+
+#[tokio::test]
+async fn a_revoked_cached_token_means_a_new_userpass_login_or_a_clear_error() {
+    let bao = Bao::dev();
+    setup_userpass(&bao, "userpass").await;
+    let temp = TempStore::new();
+    let cache = temp.dir.path().join("cache");
+    let store = OpenbaoSecretStore::new(userpass_config(&bao, "userpass", &cache));
+    put_sample(&store).await;
+    let first = cached_token(&cache);
+    bao.cli(&["token", "revoke", &first]);
+
+    // A new process finds the revoked token in the cache, is refused, and logs in again.
+    let again = OpenbaoSecretStore::new(userpass_config(&bao, "userpass", &cache));
+    assert!(again.get("harmony", Server::KEY).await.unwrap().is_some());
+    let second = cached_token(&cache);
+    assert_ne!(first, second);
+
+    // Without a password to log in again, the error says what to do.
+    bao.cli(&["token", "revoke", &second]);
+    let mut config = userpass_config(&bao, "userpass", &cache);
+    config.username = None;
+    config.password = None;
+    let error = OpenbaoSecretStore::new(config)
+        .get("harmony", Server::KEY)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ConfigError::StoreAuth { .. }), "{error:?}");
+    assert!(error.to_string().contains("cargo harmony login"), "{error}");
+    assert!(!error.to_string().contains(&second), "{error}");
+}
+
+#[tokio::test]
+async fn the_device_flow_logs_in_through_jwt_auth_then_reads_and_writes() {
+    let oidc = Oidc::start();
+    let bao = Bao::dev();
+    let issuer = url::Url::parse(oidc.issuer()).unwrap();
+    let mut plan = Setup::default();
+    plan.jwt = Some(JwtSetup::new(
+        issuer.clone(),
+        oidc.client_id(),
+        "harmony-developer",
+    ));
+    setup::apply(&root_config(&bao), &plan).await.unwrap();
+
+    let temp = TempStore::new();
+    let cache = temp.dir.path().join("cache");
+    let mut config = bare_config(&bao);
+    config.token_cache_dir = Some(cache.clone());
+    config.oidc.issuer = Some(issuer);
+    config.oidc.client_id = Some(oidc.client_id().to_owned());
+    config.oidc.role = Some("harmony-developer".to_owned());
+    let store = OpenbaoSecretStore::new(config.clone());
+
+    let (captured, _guard) = Captured::install();
+    let mut shown = None;
+    let login = store
+        .device_login(|code| {
+            shown = Some(code.clone());
+            // As the person would, in a browser; the flow polls once this returns.
+            oidc.approve(&code.user_code, "alice");
+        })
+        .await
+        .unwrap();
+    let code = shown.unwrap();
+    assert!(code.verification_uri.starts_with(oidc.issuer()), "{code:?}");
+    assert!(login.policies.iter().any(|p| p == "harmony"), "{login:?}");
+    assert_eq!(mode(login.cache_path.as_deref().unwrap()), 0o600);
+
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    store.set("harmony", Server::KEY, &value).await.unwrap();
+    assert_eq!(
+        store.get("harmony", Server::KEY).await.unwrap(),
+        Some(value.clone())
+    );
+
+    // Another store, as another process would, uses the cached token.
+    let other = OpenbaoSecretStore::new(config);
+    assert_eq!(
+        other.get("harmony", Server::KEY).await.unwrap(),
+        Some(value)
+    );
+    let token = cached_token(&cache);
+    assert!(!captured.text().contains(&token), "{}", captured.text());
+}
+
+#[tokio::test]
+async fn a_second_process_reuses_the_cached_token_without_logging_in() {
+    let bao = Bao::dev();
+    setup_userpass(&bao, "userpass").await;
+    let temp = TempStore::new();
+    let data_home = temp.dir.path().join("xdg");
+    // Where the default token cache lives for a process with XDG_DATA_HOME=data_home.
+    let cache = data_home.join("harmony").join("openbao");
+    let store = OpenbaoSecretStore::new(userpass_config(&bao, "userpass", &cache));
+    put_sample(&store).await;
+    assert_eq!(mode(&cache_file(&cache)), 0o600);
+
+    let before = token_count(&bao);
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "child_reads_through_the_default_chain",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(CHILD_MARK, "read")
+        .env("OPENBAO_URL", bao.addr())
+        .env("OPENBAO_USERNAME", "alice")
+        .env("OPENBAO_PASSWORD", PASSWORD)
+        .env("XDG_DATA_HOME", &data_home)
+        .env("HARMONY_CONFIG_DB", temp.db())
+        .env_remove("OPENBAO_TOKEN")
+        .env_remove("VAULT_TOKEN")
+        .env_remove("VAULT_ADDR")
+        .env_remove("HARMONY_SECRET_NAMESPACE")
+        .env_remove("HARMONY_CONFIG_test_Server")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("child read db.example.com"), "{text}");
+    assert!(
+        !text.contains(PASSWORD) && !text.contains("hunter2"),
+        "{text}"
+    );
+    assert_eq!(
+        token_count(&bao),
+        before,
+        "the child logged in again:\n{text}"
+    );
+}
+
+/// In the child of the test above: reads through the default chain, which finds OpenBao in
+/// the environment and the token in the cache.
+#[tokio::test]
+async fn child_reads_through_the_default_chain() {
+    if std::env::var(CHILD_MARK).as_deref() != Ok("read") {
+        return;
+    }
+    let manager = harmony_config::default_manager().await.unwrap();
+    let names: Vec<String> = manager.sources().iter().map(|s| s.name()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names[1].starts_with("openbao (http://127.0.0.1:"),
+        "{names:?}"
+    );
+    let server: Server = manager.get().await.unwrap();
+    println!("child read {}", server.host);
+}
+
+#[tokio::test]
+async fn login_shows_the_code_then_caches_the_token_for_every_process() {
+    let oidc = Oidc::start();
+    let bao = Bao::dev();
+    let issuer = url::Url::parse(oidc.issuer()).unwrap();
+    let mut plan = Setup::default();
+    plan.jwt = Some(JwtSetup::new(issuer, oidc.client_id(), "harmony-developer"));
+    setup::apply(&root_config(&bao), &plan).await.unwrap();
+    let temp = TempStore::new();
+    let data_home = temp.dir.path().join("xdg");
+
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["child_logs_in", "--exact", "--nocapture"])
+        .env(CHILD_MARK, "login")
+        .env("OPENBAO_URL", bao.addr())
+        .env("HARMONY_OIDC_ISSUER", oidc.issuer())
+        .env("HARMONY_OIDC_CLIENT_ID", oidc.client_id())
+        .env("OPENBAO_JWT_ROLE", "harmony-developer")
+        .env("XDG_DATA_HOME", &data_home)
+        // A browser that opens nothing: `true URL`.
+        .env("BROWSER", "true")
+        .env_remove("OPENBAO_TOKEN")
+        .env_remove("VAULT_TOKEN")
+        .env_remove("OPENBAO_USERNAME")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // Read the code from what the person would see, and approve it as they would.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut shown = String::new();
+    for line in std::io::BufRead::lines(stderr) {
+        let line = line.unwrap();
+        shown.push_str(&line);
+        shown.push('\n');
+        if let Some((_, code)) = line.split_once("enter the code ") {
+            oidc.approve(code.trim(), "bob");
+            break;
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}{stdout}");
+    assert!(
+        shown.contains(&format!("open {}/device", oidc.issuer())),
+        "{shown}"
+    );
+    assert!(
+        stdout.contains("child logged in with [\"default\", \"harmony\"]"),
+        "{stdout}"
+    );
+
+    // The token is cached privately, and this process uses it without logging in.
+    let cache = data_home.join("harmony").join("openbao");
+    assert_eq!(mode(&cache_file(&cache)), 0o600);
+    let before = token_count(&bao);
+    let mut config = bare_config(&bao);
+    config.token_cache_dir = Some(cache);
+    put_sample(&OpenbaoSecretStore::new(config)).await;
+    assert_eq!(token_count(&bao), before);
+}
+
+/// In the child of the test above: `harmony_config::openbao::login()`, from the environment.
+#[tokio::test]
+async fn child_logs_in() {
+    if std::env::var(CHILD_MARK).as_deref() != Ok("login") {
+        return;
+    }
+    let login = harmony_config::openbao::login().await.unwrap();
+    let mut policies = login.policies;
+    policies.sort();
+    println!("child logged in with {policies:?}");
+}
+
+#[tokio::test]
+async fn a_renewable_token_near_its_expiry_is_renewed_and_recached() {
+    let bao = Bao::dev();
+    setup_userpass(&bao, "userpass").await;
+    let temp = TempStore::new();
+    let cache = temp.dir.path().join("cache");
+    put_sample(&OpenbaoSecretStore::new(userpass_config(
+        &bao, "userpass", &cache,
+    )))
+    .await;
+
+    // Make the cached token look close to its end: 100 s left of a long lifetime.
+    let file = cache_file(&cache);
+    let mut cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(cached["renewable"], true, "{}", cached["ttl"]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    cached["expires_at"] = (now + 100).into();
+    cached["ttl"] = 100_000.into();
+    std::fs::write(&file, cached.to_string()).unwrap();
+
+    let before = token_count(&bao);
+    let mut config = userpass_config(&bao, "userpass", &cache);
+    config.password = None;
+    let store = OpenbaoSecretStore::new(config);
+    assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+    assert_eq!(token_count(&bao), before, "renewed, not a new login");
+    let renewed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(renewed["token"], cached["token"]);
+    assert!(
+        renewed["expires_at"].as_u64().unwrap() > now + 1000,
+        "{renewed}"
+    );
+    assert_eq!(mode(&file), 0o600);
+}
+
+#[tokio::test]
+async fn building_the_chain_contacts_no_server() {
+    // Nothing listens on port 1: a `get` falls through at once, a `new` never notices.
+    let started = Instant::now();
+    let config = OpenbaoConfig::new("http://127.0.0.1:1").unwrap();
+    let source = StoreSource::new(OpenbaoSecretStore::new(config));
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let temp = TempStore::new();
+    let sqlite = sqlite_with_sample(&temp).await;
+    let manager = ConfigManager::new(vec![Arc::new(source), Arc::new(sqlite)]);
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+}
+
+#[tokio::test]
+async fn setup_run_twice_changes_nothing_the_second_time() {
+    let oidc = Oidc::start();
+    let bao = Bao::dev();
+    let mut admin = root_config(&bao);
+    admin.auth_mount = "people".to_owned();
+    admin.oidc.groups_claim = Some("groups".to_owned());
+    let mut plan = Setup::default();
+    plan.userpass = Some(UserpassSetup::new("alice", PASSWORD));
+    plan.jwt = Some(JwtSetup::new(
+        url::Url::parse(oidc.issuer()).unwrap(),
+        oidc.client_id(),
+        "harmony-developer",
+    ));
+
+    let first = setup::apply(&admin, &plan).await.unwrap();
+    // `secret/` exists in dev mode; everything else is new.
+    assert_eq!(
+        first.iter().filter(|c| c.changed()).count(),
+        first.len() - 1,
+        "{first:?}"
+    );
+    let second = setup::apply(&admin, &plan).await.unwrap();
+    assert!(second.iter().all(|c| !c.changed()), "{second:?}");
+    assert_eq!(first.len(), second.len());
+    let policy = bao.cli(&["policy", "read", "harmony"]);
+    assert!(policy.contains("secret/data/harmony/*"), "{policy}");
+
+    // A changed policy is brought back in line, and only it.
+    bao.cli_with_stdin(
+        &["policy", "write", "harmony", "-"],
+        "path \"x/*\" { capabilities = [\"read\"] }",
+    );
+    let third = setup::apply(&admin, &plan).await.unwrap();
+    let changed: Vec<_> = third.iter().filter(|c| c.changed()).collect();
+    assert_eq!(changed.len(), 1, "{third:?}");
+    assert!(
+        changed[0].to_string().contains("policy `harmony`"),
+        "{third:?}"
+    );
+}
+
+#[tokio::test]
+async fn setup_refuses_without_an_admin_token() {
+    let config = OpenbaoConfig::new("http://127.0.0.1:1").unwrap();
+    let error = setup::apply(&config, &Setup::default()).await.unwrap_err();
+    assert!(error.to_string().contains("OPENBAO_TOKEN"), "{error}");
+}
