@@ -278,6 +278,11 @@ async fn a_server_stopped_mid_run_falls_back_to_sqlite_within_the_timeout() {
         "{log}"
     );
 
+    // Another read while it is still down does not repeat the warning.
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    let log = captured.text();
+    assert_eq!(log.matches("WARN").count(), 1, "{log}");
+
     // A write while it is down is kept in SQLite, with a warning.
     manager.set(&team).await.unwrap();
     assert!(
@@ -350,6 +355,12 @@ async fn a_sealed_server_makes_a_get_fall_through_with_a_warning() {
         manager.get::<Server>().await.unwrap().host,
         "team.example.com"
     );
+
+    // Once it has answered again, a new outage is warned about again.
+    bao.seal();
+    assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    let log = captured.text();
+    assert_eq!(log.matches("WARN").count(), 2, "{log}");
 }
 
 #[tokio::test]

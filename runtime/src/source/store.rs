@@ -1,5 +1,7 @@
 //! `StoreSource`: any team secret store, such as OpenBao, as a source in the chain.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use async_trait::async_trait;
 use serde_json::Value;
 
@@ -46,12 +48,16 @@ pub trait SecretStore: Send + Sync {
 /// A [`SecretStore`] as a [`ConfigSource`], under one namespace.
 ///
 /// A `get` that finds the store unavailable, or that the store refuses for lack of rights or
-/// of a login, logs one warning and returns `None`, so the next source in the chain answers.
+/// of a login, logs a warning and returns `None`, so the next source in the chain answers. An
+/// unreachable server is warned about once, until a read succeeds again, so a long-running
+/// process does not repeat it on every `get`.
 /// Any other error is returned. A failed `set` is returned too, and the manager's write rule
 /// then stores the value in the next persisting source, with a warning.
 pub struct StoreSource<S> {
     store: S,
     namespace: String,
+    /// Whether the current outage has been warned about.
+    outage_warned: AtomicBool,
 }
 
 impl<S: SecretStore> StoreSource<S> {
@@ -60,6 +66,7 @@ impl<S: SecretStore> StoreSource<S> {
         Self {
             store,
             namespace: DEFAULT_NAMESPACE.to_owned(),
+            outage_warned: AtomicBool::new(false),
         }
     }
 
@@ -98,6 +105,7 @@ impl<S: SecretStore> StoreSource<S> {
         Ok(Self {
             store,
             namespace: namespace.to_owned(),
+            outage_warned: AtomicBool::new(false),
         })
     }
 
@@ -140,11 +148,27 @@ fn validate_namespace(namespace: &str) -> Result<(), ConfigError> {
 impl<S: SecretStore> ConfigSource for StoreSource<S> {
     async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError> {
         match self.store.get(&self.namespace, key).await {
+            Err(error @ ConfigError::StoreUnavailable { .. }) => {
+                if self.outage_warned.swap(true, Ordering::Relaxed) {
+                    tracing::debug!(key, "{error}; `{key}` comes from the next source");
+                } else {
+                    tracing::warn!(
+                        key,
+                        "{error}; reads fall through to the next source until it answers"
+                    );
+                }
+                Ok(None)
+            }
             Err(error) if error.is_store_unavailable() => {
                 tracing::warn!(key, "{error}; `{key}` comes from the next source");
                 Ok(None)
             }
-            other => other,
+            other => {
+                if other.is_ok() {
+                    self.outage_warned.store(false, Ordering::Relaxed);
+                }
+                other
+            }
         }
     }
 

@@ -1,0 +1,76 @@
+//! The team store end to end: one config resolved through the environment, then OpenBao, then
+//! the local SQLite database, with the same calling code as the zero-setup examples.
+//!
+//! ```text
+//! export OPENBAO_URL=http://127.0.0.1:8200        # or VAULT_ADDR
+//! export OPENBAO_TOKEN=…                           # or a cached `cargo harmony login`
+//! cargo run -p example-openbao-chain               # stores the value in OpenBao
+//! bao kv get secret/harmony/example.openbao.AppConfig
+//! ```
+//!
+//! Without `OPENBAO_URL` the chain is the environment, then SQLite, and the example works the
+//! same. With OpenBao down, a read falls through to SQLite after one warning, and a write goes
+//! to SQLite with a warning; `cargo harmony push` moves it up later. Setting
+//! `HARMONY_CONFIG_example_openbao_AppConfig` overrides every store.
+
+use std::process::ExitCode;
+
+use harmony_config::{Config, ConfigError, Secret};
+use serde::{Deserialize, Serialize};
+
+/// Where the application serves, and the token it calls its upstream with.
+#[derive(Config, Serialize, Deserialize, schemars::JsonSchema, Debug)]
+#[config(key = "example.openbao.AppConfig")]
+struct AppConfig {
+    /// Host name to serve on.
+    host: String,
+    /// TCP port to serve on.
+    port: u16,
+    /// Token for the upstream API.
+    api_token: Secret<String>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), ConfigError> {
+    // The chain `harmony_config::get` uses; building it contacts no server.
+    let manager = harmony_config::default_manager().await?;
+    let chain: Vec<String> = manager.sources().iter().map(|s| s.name()).collect();
+    println!("Chain: {}", chain.join(" → "));
+
+    match manager.get::<AppConfig>().await {
+        Ok(config) => {
+            println!("Found `{}`: {config:?}", AppConfig::KEY);
+            return Ok(());
+        }
+        Err(ConfigError::NotFound { .. }) => {
+            println!("Nothing stored for `{}` yet.", AppConfig::KEY);
+        }
+        Err(error) => return Err(error),
+    }
+
+    let config = AppConfig {
+        host: "production.example.com".to_owned(),
+        port: 443,
+        api_token: Secret::new("example-upstream-token".to_owned()),
+    };
+    manager.set(&config).await?;
+    println!("Stored {config:?}");
+
+    let read = manager.get::<AppConfig>().await?;
+    println!("Read back {read:?}. Run again to read it from the store.");
+    Ok(())
+}
