@@ -497,6 +497,27 @@ async fn the_device_flow_logs_in_through_jwt_auth_then_reads_and_writes() {
 }
 
 #[tokio::test]
+async fn a_provider_gone_while_the_code_waits_gives_a_clear_error_without_waiting_for_expiry() {
+    let oidc = Oidc::start();
+    let bao = Bao::dev();
+    let mut config = bare_config(&bao);
+    config.oidc.issuer = Some(url::Url::parse(oidc.issuer()).unwrap());
+    config.oidc.client_id = Some(oidc.client_id().to_owned());
+    let store = OpenbaoSecretStore::new(config);
+
+    let started = Instant::now();
+    let error = store.device_login(|_| drop(oidc)).await.unwrap_err();
+    // The code is valid for minutes; the login gives up after two failed polls.
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    let text = error.to_string();
+    assert!(text.contains("stopped answering"), "{text}");
+}
+
+#[tokio::test]
 async fn a_second_process_reuses_the_cached_token_without_logging_in() {
     let bao = Bao::dev();
     setup_userpass(&bao, "userpass").await;

@@ -82,12 +82,15 @@ impl Failure {
 }
 
 impl Failure {
-    /// The error when the server could not serve `action` at all: no answer, or a 5xx status.
+    /// The error when the server could not serve `action` now: no answer, a 5xx status, or a
+    /// request to come back later (429, 412).
     /// `None` when it answered, and refused.
     pub(crate) fn unavailable(&self, store: &str, action: &str) -> Option<ConfigError> {
         let reason = match self {
             Self::Unreachable(reason) => reason.clone(),
             Self::Status(503, _) => "it is sealed or not ready (HTTP 503): unseal it with `bao operator unseal`, or wait until it is active".to_owned(),
+            Self::Status(429, _) => "it is rate limiting requests (HTTP 429): try again shortly".to_owned(),
+            Self::Status(412, _) => "it is not yet consistent (HTTP 412): try again shortly".to_owned(),
             Self::Status(code, _) if *code >= 500 => {
                 format!("it answered HTTP {code}: check the server's log")
             }

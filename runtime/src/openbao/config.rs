@@ -264,10 +264,18 @@ fn default_token_cache_dir() -> Option<PathBuf> {
 }
 
 fn parse_url(setting: &str, text: &str) -> Result<Url, ConfigError> {
-    Url::parse(text)
+    let url = Url::parse(text)
         .ok()
         .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
-        .ok_or_else(|| invalid(setting, "is not an http:// or https:// URL"))
+        .ok_or_else(|| invalid(setting, "is not an http:// or https:// URL"))?;
+    // The URL is shown in every warning and error, so it must not carry credentials.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            setting,
+            "holds a user name or password: remove it, and log in with a token, userpass or `cargo harmony login`",
+        ));
+    }
+    Ok(url)
 }
 
 fn parse_bool(name: &str, text: &str) -> Result<bool, ConfigError> {
@@ -434,6 +442,9 @@ mod tests {
         assert!(problem(&[]).starts_with("OPENBAO_URL is not set"));
         assert!(problem(&[("OPENBAO_URL", "bao:8200")]).starts_with("OPENBAO_URL "));
         assert!(problem(&[("VAULT_ADDR", "ftp://x")]).starts_with("VAULT_ADDR "));
+        let with_password = problem(&[("OPENBAO_URL", "https://me:hunter2@bao:8200")]);
+        assert!(with_password.starts_with("OPENBAO_URL "), "{with_password}");
+        assert!(!with_password.contains("hunter2"), "{with_password}");
         for (name, value) in [
             ("OPENBAO_TIMEOUT_MS", "soon"),
             ("OPENBAO_TIMEOUT_MS", "0"),

@@ -2,6 +2,7 @@
 //! crate, then OpenBao's JWT auth, then the token cache. Never run inside a `get`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use oauth2::basic::{
@@ -283,11 +284,30 @@ impl<'a> Flow<'a> {
             user_code: details.user_code().secret().clone(),
             expires_in: details.expires_in(),
         });
-        let tokens: Tokens = client
-            .exchange_device_access_token(&details)
-            .request_async(&http, tokio::time::sleep, None)
-            .await
-            .map_err(|e| self.error("get a token", token_error_text(&e)))?;
+        // oauth2 keeps polling through transport errors until the code expires, which can be
+        // many minutes: count them, and give up when the provider stops answering.
+        let failures = AtomicU32::new(0);
+        let poll_http = |request| async {
+            let response = send(&self.http, request).await;
+            if response.is_ok() {
+                failures.store(0, Ordering::Relaxed);
+            } else {
+                failures.fetch_add(1, Ordering::Relaxed);
+            }
+            response
+        };
+        let poll = client.exchange_device_access_token(&details).request_async(
+            &poll_http,
+            tokio::time::sleep,
+            Some(details.expires_in().min(MAX_WAIT)),
+        );
+        let tokens: Tokens = tokio::select! {
+            tokens = poll => tokens.map_err(|e| self.error("get a token", token_error_text(&e)))?,
+            () = gone(&failures) => return Err(self.error(
+                "get a token",
+                format!("the provider stopped answering ({GONE_AFTER} polls in a row failed): check that it runs, then run the login again"),
+            )),
+        };
         match oidc.token {
             OidcToken::IdToken => tokens.extra_fields().id_token.clone().ok_or_else(|| {
                 self.error(
@@ -297,6 +317,19 @@ impl<'a> Flow<'a> {
             }),
             OidcToken::AccessToken => Ok(tokens.access_token().secret().clone()),
         }
+    }
+}
+
+/// The longest a login waits for the code to be approved, whatever the provider allows.
+const MAX_WAIT: Duration = Duration::from_mins(15);
+
+/// How many polls in a row may fail to reach the provider before the login gives up.
+const GONE_AFTER: u32 = 2;
+
+/// Resolves once `failures` reaches [`GONE_AFTER`].
+async fn gone(failures: &AtomicU32) {
+    while failures.load(Ordering::Relaxed) < GONE_AFTER {
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

@@ -62,8 +62,9 @@ impl Sessions {
         Ok(session)
     }
 
-    /// Forgets `rejected`, which the server no longer accepts, here and in the cache.
-    pub(crate) async fn reject(&self, rejected: &Session) {
+    /// Forgets `rejected`, which the server no longer accepts, here and in the cache. A cache
+    /// that holds another token, say from a login in another process since, is kept.
+    pub(crate) async fn reject(&self, config: &OpenbaoConfig, rejected: &Session) {
         let mut current = self.current.lock().await;
         if current
             .as_ref()
@@ -74,6 +75,10 @@ impl Sessions {
         drop(current);
         if rejected.origin != Origin::Env
             && let Some(cache) = &self.cache
+            && cache
+                .load(&config.url)
+                .await
+                .is_some_and(|cached| cached.token == rejected.token.token)
         {
             cache.remove().await;
         }
@@ -124,8 +129,11 @@ impl Sessions {
         }
         if let (Some(username), Some(password)) = (&config.username, &config.password) {
             let token = userpass_login(config, username, password.expose()).await?;
-            if let Some(cache) = &self.cache {
-                cache.store(&token).await?;
+            // The login worked: a cache that cannot be written costs later logins, not this one.
+            if let Some(cache) = &self.cache
+                && let Err(error) = cache.store(&token).await
+            {
+                tracing::warn!("could not cache the OpenBao token: {error}");
             }
             return Ok(Session {
                 token,

@@ -383,10 +383,9 @@ impl Admin<'_> {
         options
             .role_type("jwt")
             .bound_audiences(jwt.audiences.clone())
-            .token_policies(policies);
-        if let Some(claim) = &oidc.groups_claim {
-            options.groups_claim(claim.clone());
-        }
+            .token_policies(policies)
+            // Empty clears a claim an earlier setup wrote, so the next run finds it unchanged.
+            .groups_claim(groups_claim);
         vaultrs::auth::oidc::role::set(
             &self.vault,
             mount,

@@ -139,13 +139,14 @@ impl OpenbaoSecretStore {
         let session = self.sessions.get(&self.config).await?;
         let vault = client(&self.config, session.token.token.expose())?;
         match self.attempt(&vault, op, path).await {
-            Err(Failure::Status(403, errors)) => {
-                if token_accepted(&vault).await {
-                    return Err(self.denied(op, path, &errors));
+            Err(Failure::Status(403, errors)) => match token_check(&vault).await {
+                TokenCheck::Accepted => Err(self.denied(op, path, &errors)),
+                TokenCheck::Rejected => {
+                    self.sessions.reject(&self.config, &session).await;
+                    self.retry_with_new_login(&session, op, path).await
                 }
-                self.sessions.reject(&session).await;
-                self.retry_with_new_login(&session, op, path).await
-            }
+                TokenCheck::Unknown(failure) => Err(self.failed(op, path, &failure)),
+            },
             result => result.map_err(|failure| self.failed(op, path, &failure)),
         }
     }
@@ -226,8 +227,13 @@ impl OpenbaoSecretStore {
         match result {
             Ok(value) => Ok(value),
             Err(error) => match Failure::of(&error) {
-                // Nothing at the path: no value to read, nothing left to delete.
-                Failure::Status(404, _) if !matches!(op, Op::Write(_)) => Ok(None),
+                // Nothing at the path: no value to read, nothing left to delete. A 404 with
+                // messages is another thing, such as no mount there ("no handler for route").
+                Failure::Status(404, errors)
+                    if errors.is_empty() && !matches!(op, Op::Write(_)) =>
+                {
+                    Ok(None)
+                }
                 failure => Err(failure),
             },
         }
@@ -284,9 +290,24 @@ impl OpenbaoSecretStore {
     }
 }
 
-/// Whether the server still accepts the client's token: a denial is then the policy's.
-async fn token_accepted(vault: &VaultClient) -> bool {
-    quiet(vaultrs::token::lookup_self(vault)).await.is_ok()
+/// What the server says of the client's token, after it denied a request.
+enum TokenCheck {
+    /// The token is good: the denial is the policy's.
+    Accepted,
+    /// The server refuses the token itself.
+    Rejected,
+    /// The server could not tell, say it went away: the token is kept.
+    Unknown(Failure),
+}
+
+async fn token_check(vault: &VaultClient) -> TokenCheck {
+    match quiet(vaultrs::token::lookup_self(vault)).await {
+        Ok(_) => TokenCheck::Accepted,
+        Err(error) => match Failure::of(&error) {
+            Failure::Status(401 | 403, _) => TokenCheck::Rejected,
+            failure => TokenCheck::Unknown(failure),
+        },
+    }
 }
 
 fn millis(duration: Duration) -> String {
