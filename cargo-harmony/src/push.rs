@@ -219,12 +219,12 @@ fn differing_fields(local: &Value, remote: &Value) -> Vec<String> {
 
 /// Asks whether to overwrite `key` in OpenBao. Esc or Ctrl-C stops the push.
 fn confirm(key: &str, fields: &[String]) -> Result<bool, Error> {
-    inquire::Confirm::new(&format!(
-        "`{key}` differs in OpenBao (fields {}). Overwrite it with the local value?",
-        fields.join(", ")
-    ))
-    .with_default(false)
-    .with_help_message("values are not shown; `cargo harmony explain KEY` shows both, redacted")
+    inquire::Confirm::new(&format!("Overwrite `{key}` in OpenBao with the local value?"))
+        .with_default(false)
+        .with_help_message(&format!(
+            "it differs in {}; values are not shown (`cargo harmony explain {key}` shows both, redacted)",
+            fields.join(", ")
+        ))
     .prompt()
     .map_err(|e| match e {
         inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {

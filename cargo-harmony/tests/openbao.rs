@@ -13,6 +13,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Fixture, text};
+use expectrl::Expect;
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
 use harmony_test_servers::{Bao, Oidc};
 
 const PASSWORD: &str = "correct-horse-battery";
@@ -54,8 +57,7 @@ impl Team {
             // A browser that opens nothing: `true URL`.
             .env("BROWSER", "true")
             .env_remove("CI")
-            .env("OPENBAO_URL", &self.url)
-            .stdin(Stdio::null());
+            .env("OPENBAO_URL", &self.url);
         for (name, value) in env {
             cmd.env(name, value);
         }
@@ -64,7 +66,11 @@ impl Team {
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let started = Instant::now();
-        let output = self.command(args, env).output().unwrap();
+        let output = self
+            .command(args, env)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
         Run::new(&output, started.elapsed())
     }
 
@@ -256,9 +262,30 @@ fn push_writes_then_asks_before_overwriting(team: &Team, bao: &Bao, token: &str)
     assert!(forced.code == Some(0), "{}", forced.all);
     assert!(forced.all.contains("1 overwritten"), "{}", forced.all);
     assert_eq!(kv_data(bao)["host"], "db2.internal");
+    // In a terminal, a differing value is overwritten once the person says yes.
+    team.store_locally(r#"{"host": "db3.internal", "port": 5432, "password": "swordfish"}"#);
+    let mut command = team.command(&["push"], &[]);
+    command.env("TERM", "xterm");
+    let mut pty = OsSession::spawn(command).unwrap();
+    pty.set_expect_timeout(Some(Duration::from_secs(20)));
+    pty.expect("Overwrite `app.Db` in OpenBao").unwrap();
+    pty.send("y\r").unwrap();
+    let rest = pty.expect(expectrl::Eof).unwrap();
+    let shown = text(rest.as_bytes());
+    assert!(shown.contains("1 overwritten"), "{shown}");
+    assert!(
+        !shown.contains("swordfish") && !shown.contains(token),
+        "{shown}"
+    );
+    assert!(matches!(
+        pty.get_process().wait().unwrap(),
+        WaitStatus::Exited(_, 0)
+    ));
+    assert_eq!(kv_data(bao)["host"], "db3.internal");
+
     // Nothing local was removed: the database still answers without OpenBao.
     let local = team.run(&["get", "app.Db"], &[("OPENBAO_URL", "")]);
-    assert!(local.all.contains("db2.internal"), "{}", local.all);
+    assert!(local.all.contains("db3.internal"), "{}", local.all);
 
     // get and explain read through OpenBao, with the cached login.
     let explain = team.run(&["explain", "app.Db"], &[]);
@@ -304,6 +331,7 @@ fn login_by_device_flow_caches_the_token_and_a_second_login_reuses_it() {
     let started = Instant::now();
     let mut child = team
         .command(&["login"], &sso)
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
