@@ -1,7 +1,10 @@
 //! `cargo harmony doctor`: checks the local database, the `HARMONY_CONFIG_*` variables and
 //! the stored values, and says how to fix each problem.
 //!
-//! It writes nothing. The database is opened read-only, so a damaged file is reported and
+//! When `OPENBAO_URL` (or `VAULT_ADDR`) is set, [`openbao`] also checks the team store.
+//!
+//! It writes nothing, except that checking a userpass login caches its token as any
+//! command would. The database is opened read-only, so a damaged file is reported and
 //! left exactly as it was, and no value is ever printed: a value that no longer fits its
 //! schema is named by key, source and field path only.
 
@@ -18,6 +21,8 @@ use crate::cli::MessageFormat;
 use crate::values::{runtime, violations};
 use crate::workspace::{Workspace, closest};
 use crate::{Error, Outcome};
+
+mod openbao;
 
 /// The variable that moves the database; it names no key.
 const DB_VAR: &str = "HARMONY_CONFIG_DB";
@@ -107,6 +112,7 @@ pub(crate) fn run(workspace: &Workspace, format: MessageFormat) -> Result<Outcom
     let database = runtime.block_on(check_database(&mut checks));
     checks.extend(check_env_vars(workspace, std::env::vars_os()));
     checks.extend(runtime.block_on(check_values(workspace, &database)));
+    checks.extend(runtime.block_on(openbao::checks()));
 
     for check in &checks {
         check.print(format);

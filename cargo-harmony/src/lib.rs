@@ -13,6 +13,9 @@
 //! cargo harmony explain KEY     # every source, in order, and which one wins
 //! cargo harmony doctor          # the database, stray variables, values that drifted
 //! cargo harmony init            # add harmony_config to an existing crate
+//! cargo harmony login           # log in to OpenBao (SSO or userpass), caching the token
+//! cargo harmony push            # copy local values up to OpenBao, asking before overwriting
+//! cargo harmony openbao setup   # as an admin: the mount, policy and auth methods
 //! ```
 
 use std::ffi::OsString;
@@ -24,14 +27,18 @@ mod cache;
 pub mod cli;
 mod doctor;
 mod init;
+mod login;
 mod prompt;
+mod push;
 mod schema_cmd;
+mod setup_cmd;
 mod sync;
+mod team;
 mod templates;
 mod values;
 pub mod workspace;
 
-use cli::{CargoCli, Command};
+use cli::{CargoCli, Command, OpenbaoCommand};
 use workspace::Workspace;
 
 /// Runs `cargo harmony` with `args` (the first being the program name) and returns the exit
@@ -66,8 +73,14 @@ pub enum Outcome {
 
 fn execute(cli: &cli::Cli) -> Result<Outcome, Error> {
     // `init` sets up a crate that does not use harmony_config yet: there is nothing to scan.
-    if let Command::Init { path } = &cli.command {
-        return init::run(&cli.workspace, path.as_deref());
+    // Neither do the commands that only talk to the team store.
+    match &cli.command {
+        Command::Init { path } => return init::run(&cli.workspace, path.as_deref()),
+        Command::Login { force } => return login::run(*force),
+        Command::Openbao {
+            command: OpenbaoCommand::Setup(args),
+        } => return setup_cmd::run(args, cli.workspace.message_format),
+        _ => {}
     }
     let check = matches!(cli.command, Command::Sync { check: true });
     let mode = if check {
@@ -89,7 +102,12 @@ fn execute(cli: &cli::Cli) -> Result<Outcome, Error> {
         Command::Unset { key } => values::unset(&workspace, key),
         Command::Explain { key } => values::explain(&workspace, key, format),
         Command::Doctor => doctor::run(&workspace, format),
+        Command::Push { keys, yes } => push::run(&workspace, keys, *yes, format),
         Command::Init { path } => init::run(&cli.workspace, path.as_deref()),
+        Command::Login { force } => login::run(*force),
+        Command::Openbao {
+            command: OpenbaoCommand::Setup(args),
+        } => setup_cmd::run(args, format),
     }
 }
 

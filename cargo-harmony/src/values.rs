@@ -1,13 +1,15 @@
 //! The commands that read and write stored values: `list`, `get`, `set`, `unset`, `explain`.
-//! They use the runtime's own default chain, so they see what applications see. The questions
+//! They use the runtime's own default chain (env, OpenBao when `OPENBAO_URL` is set, SQLite), so
+//! they see what applications see, and store by the same write rule. The questions
 //! that `set` asks in a terminal, and the `prompt` command, are in [`crate::prompt`].
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use harmony_config::openbao::OpenbaoSecretStore;
 use harmony_config::redact::redact;
-use harmony_config::{ConfigSource, EnvSource, SqliteSource};
+use harmony_config::{ConfigSource, EnvSource, SecretStore, SqliteSource, StoreSource};
 use serde_json::{Value, json};
 
 use crate::cli::MessageFormat;
@@ -27,9 +29,14 @@ pub(crate) fn answer(values: &[(String, Held)]) -> Option<usize> {
 }
 
 /// The default chain, in order. The database is opened only when it exists, so reading
-/// never creates it; [`Chain::persist`] creates it.
+/// never creates it; [`Chain::persist`] creates it. OpenBao joins when `OPENBAO_URL` (or
+/// `VAULT_ADDR`) is set, built by the runtime as its default chain builds it; building it
+/// contacts no server.
 pub(crate) struct Chain {
     pub(crate) sources: Vec<Arc<dyn ConfigSource>>,
+    /// The team store, also in `sources` at `.1`: read directly, so that when it cannot answer
+    /// the output says why instead of showing it as empty.
+    team: Option<(Arc<StoreSource<OpenbaoSecretStore>>, usize)>,
     /// The default database when it does not exist yet.
     absent_db: Option<PathBuf>,
 }
@@ -38,13 +45,22 @@ impl Chain {
     pub(crate) async fn open() -> Result<Self, Error> {
         let path = SqliteSource::default_path()?;
         let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
+        let team = harmony_config::openbao::source_from_env()?.map(|team| {
+            let team = Arc::new(team);
+            sources.push(team.clone());
+            (team, sources.len() - 1)
+        });
         let mut absent_db = None;
         if path.exists() {
             sources.push(Arc::new(SqliteSource::open(&path).await?));
         } else {
             absent_db = Some(path);
         }
-        Ok(Self { sources, absent_db })
+        Ok(Self {
+            sources,
+            team,
+            absent_db,
+        })
     }
 
     /// What every source holds for `key`, in order.
@@ -52,8 +68,19 @@ impl Chain {
     /// that `list` and `explain` still show the others.
     pub(crate) async fn values(&self, key: &str) -> Vec<(String, Held)> {
         let mut out = Vec::new();
-        for source in &self.sources {
-            out.push((source.name(), source.get(key).await));
+        for (i, source) in self.sources.iter().enumerate() {
+            match &self.team {
+                // As the runtime does, a store that cannot answer falls through; the name says why.
+                Some((team, at)) if *at == i => {
+                    match team.store().get(team.namespace(), key).await {
+                        Err(error) if error.is_store_unavailable() => {
+                            out.push((format!("{} (not used: {error})", team.name()), Ok(None)));
+                        }
+                        held => out.push((team.name(), held)),
+                    }
+                }
+                _ => out.push((source.name(), source.get(key).await)),
+            }
         }
         if let Some(path) = &self.absent_db {
             out.push((
@@ -64,24 +91,36 @@ impl Chain {
         out
     }
 
-    /// Stores `value` in the first source that persists, creating the database when it does
-    /// not exist yet; returns the name of that source. The value must be valid already.
+    /// Stores `value` by the runtime's write rule: in the first source that persists (OpenBao
+    /// in team mode, else SQLite, created when it does not exist yet); when that write fails,
+    /// in the next one, with a warning naming both. Returns the name of the source that took
+    /// it. The value must be valid already.
     pub(crate) async fn persist(&mut self, key: &str, value: &Value) -> Result<String, Error> {
         if let Some(path) = self.absent_db.take() {
             self.sources
                 .push(Arc::new(SqliteSource::open(&path).await?));
         }
-        let target = self
-            .sources
-            .iter()
-            .find(|s| s.should_persist())
-            .ok_or_else(|| {
-                Error::from(harmony_config::ConfigError::NoPersistentSource {
-                    key: key.to_owned(),
-                })
-            })?;
-        target.set(key, value).await?;
-        Ok(target.name())
+        let mut attempts = Vec::new();
+        for target in self.sources.iter().filter(|s| s.should_persist()) {
+            match target.set(key, value).await {
+                Ok(()) => {
+                    for (refused, error) in &attempts {
+                        eprintln!(
+                            "warning: {refused} could not store `{key}` ({error}); it was stored in {} instead. Once that is fixed, run `cargo harmony push {key}`",
+                            target.name()
+                        );
+                    }
+                    return Ok(target.name());
+                }
+                Err(error) => attempts.push((target.name(), error)),
+            }
+        }
+        let key = key.to_owned();
+        Err(Error::from(if attempts.is_empty() {
+            harmony_config::ConfigError::NoPersistentSource { key }
+        } else {
+            harmony_config::ConfigError::NotPersisted { key, attempts }
+        }))
     }
 
     /// Says so when a source that is never written, the environment, still wins over what

@@ -73,10 +73,8 @@ pub async fn set<T: Config>(value: &T) -> Result<(), ConfigError> {
 pub async fn default_manager() -> Result<ConfigManager, ConfigError> {
     let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
     #[cfg(feature = "openbao")]
-    if crate::openbao::OpenbaoConfig::is_configured() {
-        let store =
-            crate::openbao::OpenbaoSecretStore::new(crate::openbao::OpenbaoConfig::from_env()?);
-        sources.push(Arc::new(crate::StoreSource::from_env(store)?));
+    if let Some(team) = crate::openbao::source_from_env()? {
+        sources.push(Arc::new(team));
     }
     sources.push(Arc::new(SqliteSource::default().await?));
     Ok(ConfigManager::new(sources))

@@ -49,7 +49,8 @@ impl Fixture {
         self.dir.path().join("store/config.db")
     }
 
-    /// `cargo harmony ARGS`, with none of the caller's `HARMONY_CONFIG_*` variables.
+    /// `cargo harmony ARGS`, with none of the caller's `HARMONY_CONFIG_*`, OpenBao or OIDC
+    /// variables.
     pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         Command::from_std(self.command(args))
     }
@@ -58,7 +59,11 @@ impl Fixture {
     pub(crate) fn command(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-harmony"));
         for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("HARMONY_CONFIG_") {
+            let text = name.to_string_lossy();
+            if ["HARMONY_", "OPENBAO_", "VAULT_", "BAO_"]
+                .iter()
+                .any(|prefix| text.starts_with(prefix))
+            {
                 cmd.env_remove(name);
             }
         }

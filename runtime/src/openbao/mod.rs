@@ -19,8 +19,28 @@ mod config;
 mod device;
 mod session;
 pub mod setup;
+mod status;
 mod store;
 
 pub use config::{KvVersion, OidcConfig, OidcToken, OpenbaoConfig};
 pub use device::{DeviceCode, Login, login};
+pub use status::{CachedLogin, Health, Identity, LoginMethod};
 pub use store::OpenbaoSecretStore;
+
+use crate::{ConfigError, StoreSource};
+
+/// The OpenBao source of the default chain, from the environment: `None` unless
+/// `OPENBAO_URL` or `VAULT_ADDR` is set; the namespace comes from `HARMONY_SECRET_NAMESPACE`.
+/// No I/O. [`crate::default_manager`] and `cargo harmony` both build it here, so they agree.
+///
+/// # Errors
+///
+/// [`ConfigError::StoreSetting`], naming the variable, when a setting in the environment is
+/// invalid.
+pub fn source_from_env() -> Result<Option<StoreSource<OpenbaoSecretStore>>, ConfigError> {
+    if !OpenbaoConfig::is_configured() {
+        return Ok(None);
+    }
+    let store = OpenbaoSecretStore::new(OpenbaoConfig::from_env()?);
+    StoreSource::from_env(store).map(Some)
+}

@@ -4,7 +4,8 @@
 //! - a KV mount of the configured version;
 //! - a policy granting the namespace's secrets;
 //! - optionally a userpass mount and a user holding the policy;
-//! - optionally the JWT auth mount, its config trusting an OIDC issuer, and a role.
+//! - optionally the JWT auth mount, its config trusting an OIDC issuer, and a role that is the
+//!   mount's default role.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -340,13 +341,16 @@ impl Admin<'_> {
         if existing.as_ref().is_some_and(|c| {
             c.oidc_discovery_url.as_deref() == Some(issuer.as_str())
                 && c.bound_issuer.as_deref() == Some(issuer.as_str())
+                && c.default_role.as_deref() == Some(jwt.role.as_str())
         }) {
             return Ok(Change::Unchanged(what));
         }
         let mut options = SetConfigurationRequest::builder();
+        // The role is the mount's default, so a login needs no OPENBAO_JWT_ROLE.
         options
             .oidc_discovery_url(issuer.clone())
-            .bound_issuer(issuer.clone());
+            .bound_issuer(issuer.clone())
+            .default_role(jwt.role.clone());
         vaultrs::auth::oidc::config::set(&self.vault, mount, Some(&mut options))
             .await
             .map_err(|e| self.error(format!("write the {what}"), &e))?;

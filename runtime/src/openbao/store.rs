@@ -40,8 +40,8 @@ use crate::{ConfigError, SecretStore};
 /// # Ok(()) }
 /// ```
 pub struct OpenbaoSecretStore {
-    config: OpenbaoConfig,
-    sessions: Sessions,
+    pub(super) config: OpenbaoConfig,
+    pub(super) sessions: Sessions,
 }
 
 impl std::fmt::Debug for OpenbaoSecretStore {
@@ -54,7 +54,7 @@ impl std::fmt::Debug for OpenbaoSecretStore {
 
 /// One request on a secret.
 #[derive(Clone, Copy)]
-enum Op<'a> {
+pub(super) enum Op<'a> {
     Read,
     Write(&'a Map<String, Value>),
     Delete,
@@ -105,12 +105,12 @@ impl OpenbaoSecretStore {
     }
 
     /// The secret's path on the mount: `{namespace}/{key}`.
-    fn secret_path(namespace: &str, key: &str) -> String {
+    pub(super) fn secret_path(namespace: &str, key: &str) -> String {
         format!("{namespace}/{key}")
     }
 
     /// The path a policy must allow for `op`, e.g. `secret/data/harmony/KEY` on KV v2.
-    fn policy_path(&self, op: Op<'_>, path: &str) -> String {
+    pub(super) fn policy_path(&self, op: Op<'_>, path: &str) -> String {
         let mount = &self.config.kv_mount;
         match (self.config.kv_version, op) {
             (KvVersion::V1, _) => format!("{mount}/{path}"),

@@ -1,0 +1,508 @@
+//! `login`, `push`, `openbao setup` and `doctor`'s OpenBao checks, against real servers: an
+//! OpenBao dev server and a local OIDC provider with the device flow (`harmony_test_servers`;
+//! run `scripts/servers/install` once). Each command runs with its own HOME and
+//! XDG_DATA_HOME, so no real user file is touched.
+
+#![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+
+mod common;
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Fixture, text};
+use expectrl::Expect;
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use harmony_test_servers::{Bao, Oidc};
+
+const PASSWORD: &str = "correct-horse-battery";
+const VALUE: &str = r#"{"host": "db.internal", "port": 5432, "password": "hunter2"}"#;
+const CHANGED: &str = r#"{"host": "db2.internal", "port": 5432, "password": "swordfish"}"#;
+
+/// A workspace, a private HOME and data directory, and the server the commands talk to.
+struct Team {
+    fx: Fixture,
+    home: tempfile::TempDir,
+    url: String,
+}
+
+impl Team {
+    fn new(bao: &Bao) -> Self {
+        Self {
+            fx: Fixture::new(),
+            home: tempfile::tempdir().unwrap(),
+            url: bao.addr(),
+        }
+    }
+
+    fn data_home(&self) -> PathBuf {
+        self.home.path().join("xdg")
+    }
+
+    /// `cargo harmony ARGS` against the server, with only the variables given in `env`.
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = self.fx.command(args);
+        // HOME moves, so rustup and cargo are told where they live.
+        let real_home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+        let rustup =
+            std::env::var_os("RUSTUP_HOME").map_or(real_home.join(".rustup"), PathBuf::from);
+        let cargo = std::env::var_os("CARGO_HOME").map_or(real_home.join(".cargo"), PathBuf::from);
+        cmd.env("RUSTUP_HOME", rustup)
+            .env("CARGO_HOME", cargo)
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.data_home())
+            // A browser that opens nothing: `true URL`.
+            .env("BROWSER", "true")
+            .env_remove("CI")
+            .env("OPENBAO_URL", &self.url);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let started = Instant::now();
+        let output = self
+            .command(args, env)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run::new(&output, started.elapsed())
+    }
+
+    /// Stores `json` in the local database only, as a `set` without OpenBao would.
+    fn store_locally(&self, json: &str) {
+        let run = self.run(&["set", "app.Db", "--json", json], &[("OPENBAO_URL", "")]);
+        assert!(run.code == Some(0), "{}", run.all);
+        assert!(run.all.contains("stored `app.Db` in sqlite"), "{}", run.all);
+    }
+
+    /// The one token cache file.
+    fn cache_file(&self) -> PathBuf {
+        let dir = self.data_home().join("harmony").join("openbao");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files.remove(0)
+    }
+
+    fn cached_token(&self) -> String {
+        let text = std::fs::read_to_string(self.cache_file()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        json["token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// A finished command: exit code, stdout and stderr together, and how long it took.
+struct Run {
+    code: Option<i32>,
+    all: String,
+    took: Duration,
+}
+
+impl Run {
+    fn new(output: &Output, took: Duration) -> Self {
+        Self {
+            code: output.status.code(),
+            all: format!("{}{}", text(&output.stdout), text(&output.stderr)),
+            took,
+        }
+    }
+
+    /// Asserts that no secret of these tests appears in the output.
+    fn assert_no_secrets(&self, also: &[&str]) {
+        for secret in ["hunter2", "swordfish", PASSWORD].iter().chain(also) {
+            assert!(
+                !self.all.contains(secret),
+                "`{secret}` leaked:\n{}",
+                self.all
+            );
+        }
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// The fields of `secret/harmony/app.Db`, read with the bao CLI as root.
+fn kv_data(bao: &Bao) -> serde_json::Value {
+    let out = bao.cli(&["kv", "get", "-format=json", "secret/harmony/app.Db"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    json["data"]["data"].clone()
+}
+
+#[test]
+fn setup_twice_then_userpass_login_push_and_doctor() {
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let root = [("OPENBAO_TOKEN", bao.root_token()), ("ALICE_PW", PASSWORD)];
+    let setup = [
+        "openbao",
+        "setup",
+        "--userpass-user",
+        "alice",
+        "--userpass-password-env",
+        "ALICE_PW",
+    ];
+
+    let first = team.run(&setup, &root);
+    assert!(first.code == Some(0), "{}", first.all);
+    assert!(
+        first.all.contains("created policy `harmony`"),
+        "{}",
+        first.all
+    );
+    assert!(
+        first.all.contains("created userpass user `alice`"),
+        "{}",
+        first.all
+    );
+    let second = team.run(&setup, &root);
+    assert!(second.code == Some(0), "{}", second.all);
+    assert!(
+        second
+            .all
+            .contains("nothing changed, everything was already in place"),
+        "{}",
+        second.all
+    );
+    assert!(
+        !second.all.contains("created") && !second.all.contains("updated"),
+        "{}",
+        second.all
+    );
+    first.assert_no_secrets(&[bao.root_token()]);
+    second.assert_no_secrets(&[bao.root_token()]);
+
+    // userpass login: the token is cached privately, and the next command uses it.
+    let alice = [
+        ("OPENBAO_USERNAME", "alice"),
+        ("OPENBAO_PASSWORD", PASSWORD),
+    ];
+    let login = team.run(&["login"], &alice);
+    assert!(login.code == Some(0), "{}", login.all);
+    assert!(
+        login.all.contains("Logged in: `userpass-alice`"),
+        "{}",
+        login.all
+    );
+    assert!(
+        login.all.contains("policies: default, harmony"),
+        "{}",
+        login.all
+    );
+    assert_eq!(mode(&team.cache_file()), 0o600);
+    let token = team.cached_token();
+    login.assert_no_secrets(&[&token]);
+
+    push_writes_then_asks_before_overwriting(&team, &bao, &token);
+
+    let doctor = team.run(&["doctor"], &[]);
+    assert!(doctor.code == Some(0), "{}", doctor.all);
+    assert!(doctor.all.contains("answers, unsealed"), "{}", doctor.all);
+    assert!(
+        doctor.all.contains("openbao login: the cached login"),
+        "{}",
+        doctor.all
+    );
+    assert!(doctor.all.contains("as `userpass-alice`"), "{}", doctor.all);
+    assert!(
+        doctor
+            .all
+            .contains("may read and write namespace `harmony`"),
+        "{}",
+        doctor.all
+    );
+    doctor.assert_no_secrets(&[&token]);
+}
+
+/// push: written, then unchanged; a differing value is kept in OpenBao without a terminal,
+/// and replaced with --yes. Nothing local is removed.
+fn push_writes_then_asks_before_overwriting(team: &Team, bao: &Bao, token: &str) {
+    team.store_locally(VALUE);
+    let push = team.run(&["push"], &[]);
+    assert!(push.code == Some(0), "{}", push.all);
+    assert!(
+        push.all.contains("`app.Db`: written to OpenBao"),
+        "{}",
+        push.all
+    );
+    assert!(push.all.contains(": 1 written"), "{}", push.all);
+    assert_eq!(kv_data(bao)["host"], "db.internal");
+    assert_eq!(kv_data(bao)["port"], 5432);
+    let again = team.run(&["push"], &[]);
+    assert!(again.code == Some(0), "{}", again.all);
+    assert!(again.all.contains(": 1 unchanged"), "{}", again.all);
+
+    // A local value that differs: kept in OpenBao without a terminal, replaced with --yes.
+    team.store_locally(CHANGED);
+    let refused = team.run(&["push"], &[]);
+    assert_eq!(refused.code, Some(1), "{}", refused.all);
+    assert!(refused.all.contains("1 skipped"), "{}", refused.all);
+    assert!(
+        refused.all.contains("fields `host`, `password`"),
+        "{}",
+        refused.all
+    );
+    assert!(
+        refused.all.contains("cargo harmony push app.Db --yes"),
+        "{}",
+        refused.all
+    );
+    assert_eq!(kv_data(bao)["host"], "db.internal");
+    let forced = team.run(&["push", "--yes"], &[]);
+    assert!(forced.code == Some(0), "{}", forced.all);
+    assert!(forced.all.contains("1 overwritten"), "{}", forced.all);
+    assert_eq!(kv_data(bao)["host"], "db2.internal");
+    // In a terminal, a differing value is overwritten once the person says yes.
+    team.store_locally(r#"{"host": "db3.internal", "port": 5432, "password": "swordfish"}"#);
+    let mut command = team.command(&["push"], &[]);
+    command.env("TERM", "xterm");
+    let mut pty = OsSession::spawn(command).unwrap();
+    pty.set_expect_timeout(Some(Duration::from_secs(20)));
+    pty.expect("Overwrite `app.Db` in OpenBao").unwrap();
+    pty.send("y\r").unwrap();
+    let rest = pty.expect(expectrl::Eof).unwrap();
+    let shown = text(rest.as_bytes());
+    assert!(shown.contains("1 overwritten"), "{shown}");
+    assert!(
+        !shown.contains("swordfish") && !shown.contains(token),
+        "{shown}"
+    );
+    assert!(matches!(
+        pty.get_process().wait().unwrap(),
+        WaitStatus::Exited(_, 0)
+    ));
+    assert_eq!(kv_data(bao)["host"], "db3.internal");
+
+    // Nothing local was removed: the database still answers without OpenBao.
+    let local = team.run(&["get", "app.Db"], &[("OPENBAO_URL", "")]);
+    assert!(local.all.contains("db3.internal"), "{}", local.all);
+
+    // get and explain read through OpenBao, with the cached login.
+    let explain = team.run(&["explain", "app.Db"], &[]);
+    assert!(
+        explain.all.contains("namespace `harmony`: wins"),
+        "{}",
+        explain.all
+    );
+
+    for run in [&push, &again, &refused, &forced, &explain] {
+        run.assert_no_secrets(&[token]);
+    }
+}
+
+#[test]
+fn login_by_device_flow_caches_the_token_and_a_second_login_reuses_it() {
+    let oidc = Oidc::start();
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let setup = team.run(
+        &[
+            "openbao",
+            "setup",
+            "--oidc-issuer",
+            oidc.issuer(),
+            "--oidc-client-id",
+            oidc.client_id(),
+        ],
+        &[("OPENBAO_TOKEN", bao.root_token())],
+    );
+    assert!(setup.code == Some(0), "{}", setup.all);
+    assert!(
+        setup.all.contains("created JWT role `harmony`"),
+        "{}",
+        setup.all
+    );
+
+    // No OPENBAO_JWT_ROLE: setup made its role the mount's default.
+    let sso = [
+        ("HARMONY_OIDC_ISSUER", oidc.issuer()),
+        ("HARMONY_OIDC_CLIENT_ID", oidc.client_id()),
+    ];
+    let started = Instant::now();
+    let mut child = team
+        .command(&["login"], &sso)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the code from what the person sees, and approve it as they would in a browser.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut shown = String::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        shown.push_str(&line);
+        shown.push('\n');
+        if let Some((_, code)) = line.split_once("enter the code ") {
+            oidc.approve(code.trim(), "alice");
+            break;
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    let login = Run::new(&output, started.elapsed());
+    assert!(login.code == Some(0), "{shown}{}", login.all);
+    assert!(
+        shown.contains(&format!("open {}/device", oidc.issuer())),
+        "{shown}"
+    );
+    assert!(
+        login.all.contains("Logged in: `jwt-alice`"),
+        "{}",
+        login.all
+    );
+    assert!(login.all.contains("single sign-on"), "{}", login.all);
+    let cache = team.cache_file();
+    assert!(
+        login.all.contains(&cache.display().to_string()),
+        "{}",
+        login.all
+    );
+    assert_eq!(mode(&cache), 0o600);
+    assert_eq!(mode(cache.parent().unwrap()), 0o700);
+    let token = team.cached_token();
+    login.assert_no_secrets(&[&token]);
+    assert!(!shown.contains(&token));
+
+    // A second login finds the cached token valid, and starts no device flow.
+    let second = team.run(&["login"], &sso);
+    assert!(second.code == Some(0), "{}", second.all);
+    assert!(
+        second.all.contains("Already logged in: `jwt-alice`"),
+        "{}",
+        second.all
+    );
+    assert!(!second.all.contains("enter the code"), "{}", second.all);
+    assert_eq!(team.cached_token(), token);
+    second.assert_no_secrets(&[&token]);
+
+    // The SSO login is what push uses.
+    team.store_locally(VALUE);
+    let push = team.run(&["push", "app.Db"], &sso);
+    assert!(push.code == Some(0), "{}", push.all);
+    assert_eq!(kv_data(&bao)["host"], "db.internal");
+    push.assert_no_secrets(&[&token]);
+}
+
+#[test]
+fn doctor_login_and_push_say_what_is_wrong_quickly() {
+    let mut bao = Bao::dev();
+    let team = Team::new(&bao);
+    let deadline = Duration::from_secs(6);
+
+    // Reachable, but no way to log in: doctor says to run `cargo harmony login`.
+    let doctor = team.run(&["doctor"], &[]);
+    assert_eq!(doctor.code, Some(1), "{}", doctor.all);
+    assert!(
+        doctor.all.contains("openbao login: not logged in"),
+        "{}",
+        doctor.all
+    );
+    assert!(
+        doctor.all.contains("run `cargo harmony login`"),
+        "{}",
+        doctor.all
+    );
+    let login = team.run(&["login"], &[]);
+    assert_eq!(login.code, Some(2), "{}", login.all);
+    assert!(login.all.contains("HARMONY_OIDC_ISSUER"), "{}", login.all);
+
+    // A token whose policies do not cover the namespace: doctor names the path and the fix.
+    let out = bao.cli(&["token", "create", "-policy=default", "-field=token"]);
+    let weak = out.trim().to_owned();
+    let denied = team.run(&["doctor"], &[("OPENBAO_TOKEN", &weak)]);
+    assert_eq!(denied.code, Some(1), "{}", denied.all);
+    assert!(
+        denied.all.contains("openbao login: OPENBAO_TOKEN"),
+        "{}",
+        denied.all
+    );
+    assert!(
+        denied.all.contains("deny read, create, update"),
+        "{}",
+        denied.all
+    );
+    assert!(
+        denied.all.contains("secret/data/harmony/*"),
+        "{}",
+        denied.all
+    );
+    denied.assert_no_secrets(&[&weak]);
+
+    // The IdP is down: login fails at once and names it.
+    let closed = "http://127.0.0.1:9";
+    let idp = team.run(
+        &["login"],
+        &[
+            ("HARMONY_OIDC_ISSUER", closed),
+            ("HARMONY_OIDC_CLIENT_ID", "x"),
+        ],
+    );
+    assert_eq!(idp.code, Some(2), "{}", idp.all);
+    assert!(
+        idp.all.contains(&format!("OIDC login at {closed}")),
+        "{}",
+        idp.all
+    );
+    assert!(idp.took < deadline, "took {:?}", idp.took);
+
+    // No server configured.
+    let unset = team.run(&["login"], &[("OPENBAO_URL", "")]);
+    assert_eq!(unset.code, Some(2), "{}", unset.all);
+    assert!(
+        unset.all.contains("OPENBAO_URL is not set"),
+        "{}",
+        unset.all
+    );
+
+    // The server stopped: every command says so, within the deadline.
+    team.store_locally(VALUE);
+    bao.stop();
+    let doctor = team.run(&["doctor"], &[("OPENBAO_TOKEN", bao.root_token())]);
+    assert_eq!(doctor.code, Some(1), "{}", doctor.all);
+    assert!(
+        doctor
+            .all
+            .contains("problem  openbao: could not read the server's health"),
+        "{}",
+        doctor.all
+    );
+    assert!(
+        doctor.all.contains("nothing answers there"),
+        "{}",
+        doctor.all
+    );
+    assert!(doctor.took < deadline, "took {:?}", doctor.took);
+    for args in [&["login"][..], &["push"][..]] {
+        let run = team.run(
+            args,
+            &[
+                ("OPENBAO_USERNAME", "alice"),
+                ("OPENBAO_PASSWORD", PASSWORD),
+            ],
+        );
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.all);
+        assert!(
+            run.all.contains("nothing answers there"),
+            "{args:?}: {}",
+            run.all
+        );
+        assert!(run.all.contains("OPENBAO_URL"), "{args:?}: {}", run.all);
+        assert!(run.took < deadline, "{args:?} took {:?}", run.took);
+        run.assert_no_secrets(&[]);
+    }
+    // Reading still works from the local database.
+    let get = team.run(&["get", "app.Db"], &[]);
+    assert!(get.code == Some(0), "{}", get.all);
+    assert!(get.all.contains("db.internal"), "{}", get.all);
+    get.assert_no_secrets(&[]);
+}
