@@ -509,7 +509,7 @@ async fn a_provider_gone_while_the_code_waits_gives_a_clear_error_without_waitin
     let error = store.device_login(|_| drop(oidc)).await.unwrap_err();
     // The code is valid for minutes; the login gives up after two failed polls.
     assert!(
-        started.elapsed() < Duration::from_secs(60),
+        started.elapsed() < Duration::from_mins(1),
         "{:?}",
         started.elapsed()
     );

@@ -84,6 +84,32 @@ impl Sessions {
         }
     }
 
+    /// After the server rejected `rejected`'s token: forgets it and logs in again, unless the
+    /// token was the user's own, from the environment.
+    pub(crate) async fn replace(
+        &self,
+        config: &OpenbaoConfig,
+        rejected: &Session,
+    ) -> Result<Session, ConfigError> {
+        let store = config.store_name();
+        if rejected.origin == Origin::Env {
+            return Err(ConfigError::StoreAuth {
+                store,
+                method: "the token in OPENBAO_TOKEN (or VAULT_TOKEN)".to_owned(),
+                problem: "the server rejects it: it is wrong, expired or revoked. Set a valid token, or unset the variable to use `cargo harmony login`".to_owned(),
+            });
+        }
+        self.reject(config, rejected).await;
+        match self.get(config).await {
+            Err(ConfigError::NotLoggedIn { .. }) => Err(ConfigError::StoreAuth {
+                store,
+                method: "the cached login".to_owned(),
+                problem: "the server no longer accepts it (expired or revoked): run `cargo harmony login` again".to_owned(),
+            }),
+            other => other,
+        }
+    }
+
     /// Makes `token`, from a login outside this store (the device flow), the current session
     /// and caches it.
     pub(crate) async fn adopt(&self, token: CachedToken) -> Result<(), ConfigError> {

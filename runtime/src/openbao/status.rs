@@ -163,23 +163,8 @@ impl OpenbaoSecretStore {
             let error = match self.lookup(&session).await {
                 Ok(identity) => return Ok(identity),
                 Err(Lookup::Failed(error)) => return Err(error),
-                Err(Lookup::Rejected) if session.origin == Origin::Env => ConfigError::StoreAuth {
-                    store: self.config.store_name(),
-                    method: LoginMethod::EnvToken.to_string(),
-                    problem: "the server rejects it: it is wrong, expired or revoked. Set a valid token, or unset the variable to use `cargo harmony login`".to_owned(),
-                },
                 Err(Lookup::Rejected) => {
-                    self.sessions.reject(&session).await;
-                    let session = match self.sessions.get(&self.config).await {
-                        Err(ConfigError::NotLoggedIn { .. }) => {
-                            return Err(ConfigError::StoreAuth {
-                                store: self.config.store_name(),
-                                method: LoginMethod::CachedToken.to_string(),
-                                problem: "the server no longer accepts it (expired or revoked): run `cargo harmony login` again".to_owned(),
-                            });
-                        }
-                        other => other?,
-                    };
+                    let session = self.sessions.replace(&self.config, &session).await?;
                     match self.lookup(&session).await {
                         Ok(identity) => return Ok(identity),
                         Err(Lookup::Failed(error)) => error,

@@ -11,7 +11,7 @@ use super::OpenbaoConfig;
 use super::cache::CachedToken;
 use super::client::{Failure, client, quiet, status_text};
 use super::config::KvVersion;
-use super::session::{Origin, Session, Sessions};
+use super::session::{Session, Sessions};
 use crate::{ConfigError, SecretStore};
 
 /// Config values in OpenBao (or Vault), through vaultrs.
@@ -141,10 +141,7 @@ impl OpenbaoSecretStore {
         match self.attempt(&vault, op, path).await {
             Err(Failure::Status(403, errors)) => match token_check(&vault).await {
                 TokenCheck::Accepted => Err(self.denied(op, path, &errors)),
-                TokenCheck::Rejected => {
-                    self.sessions.reject(&self.config, &session).await;
-                    self.retry_with_new_login(&session, op, path).await
-                }
+                TokenCheck::Rejected => self.retry_with_new_login(&session, op, path).await,
                 TokenCheck::Unknown(failure) => Err(self.failed(op, path, &failure)),
             },
             result => result.map_err(|failure| self.failed(op, path, &failure)),
@@ -159,24 +156,7 @@ impl OpenbaoSecretStore {
         op: Op<'_>,
         path: &str,
     ) -> Result<Option<Value>, ConfigError> {
-        let store = self.config.store_name();
-        if rejected.origin == Origin::Env {
-            return Err(ConfigError::StoreAuth {
-                store,
-                method: "the token in OPENBAO_TOKEN (or VAULT_TOKEN)".to_owned(),
-                problem: "the server rejects it: it is wrong, expired or revoked. Set a valid token, or unset the variable to use `cargo harmony login`".to_owned(),
-            });
-        }
-        let session = match self.sessions.get(&self.config).await {
-            Err(ConfigError::NotLoggedIn { .. }) => {
-                return Err(ConfigError::StoreAuth {
-                    store,
-                    method: "the cached login".to_owned(),
-                    problem: "the server no longer accepts it (expired or revoked): run `cargo harmony login` again".to_owned(),
-                });
-            }
-            other => other?,
-        };
+        let session = self.sessions.replace(&self.config, rejected).await?;
         let vault = client(&self.config, session.token.token.expose())?;
         match self.attempt(&vault, op, path).await {
             Err(Failure::Status(403, errors)) => Err(self.denied(op, path, &errors)),
