@@ -486,6 +486,32 @@ async fn the_device_flow_logs_in_through_jwt_auth_then_reads_and_writes() {
 }
 
 #[tokio::test]
+async fn the_requests_of_one_session_share_a_connection() {
+    let bao = Bao::dev();
+    let port: u16 = bao.addr().rsplit(':').next().unwrap().parse().unwrap();
+    let store = OpenbaoSecretStore::new(root_config(&bao));
+    let before = connections_to(port);
+    put_sample(&store).await;
+    for _ in 0..20 {
+        assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+    }
+    // A client per request opened a connection each time, and left each behind in TIME_WAIT.
+    let opened = connections_to(port).saturating_sub(before);
+    assert!(opened <= 2, "{opened} connections for 21 requests");
+}
+
+/// The TCP sockets on this machine whose remote end is 127.0.0.1:`port`, in any state.
+fn connections_to(port: u16) -> usize {
+    let remote = format!("0100007F:{port:04X}");
+    std::fs::read_to_string("/proc/net/tcp")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|line| line.split_whitespace().nth(2) == Some(remote.as_str()))
+        .count()
+}
+
+#[tokio::test]
 async fn a_second_process_reuses_the_cached_token_without_logging_in() {
     let bao = Bao::dev();
     setup_userpass(&bao, "userpass").await;
