@@ -486,6 +486,31 @@ async fn the_device_flow_logs_in_through_jwt_auth_then_reads_and_writes() {
 }
 
 #[tokio::test]
+async fn a_provider_gone_while_the_login_waits_ends_it_with_an_error() {
+    let mut oidc = Oidc::start();
+    let bao = Bao::dev();
+    let issuer = oidc.issuer().to_owned();
+    let mut config = bare_config(&bao);
+    config.oidc.issuer = Some(url::Url::parse(&issuer).unwrap());
+    config.oidc.client_id = Some(oidc.client_id().to_owned());
+    let store = OpenbaoSecretStore::new(config);
+
+    // oauth2 alone would poll until the code expires, ten minutes later.
+    let login = store.device_login(|_| oidc.stop());
+    let error = tokio::time::timeout(Duration::from_mins(1), login)
+        .await
+        .expect("the login still waits a minute after the provider went away")
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(matches!(error, ConfigError::Oidc { .. }), "{error:?}");
+    assert!(
+        text.contains(&issuer) && text.contains("stopped answering"),
+        "{text}"
+    );
+    assert!(text.contains("cargo harmony login"), "{text}");
+}
+
+#[tokio::test]
 async fn the_requests_of_one_session_share_a_connection() {
     let bao = Bao::dev();
     let port: u16 = bao.addr().rsplit(':').next().unwrap().parse().unwrap();
