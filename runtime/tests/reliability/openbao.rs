@@ -349,17 +349,14 @@ fn check_ops(ops: &[Op], tally: &mut Tally) {
 /// With the server back: the last acknowledged `set` of each key is where the write rule put
 /// it, OpenBao or (after a warning) SQLite, and the chain reads what those stores hold.
 async fn check_stored(addr: &str, token: &str, db: &Path, ops: &[Op], tally: &mut Tally) {
-    let sqlite = SqliteSource::open(db).await.unwrap();
-    let store = OpenbaoSecretStore::new(root_config(addr, token));
-    let manager = ConfigManager::new(vec![
-        Arc::new(StoreSource::new(OpenbaoSecretStore::new(root_config(
-            addr, token,
-        )))),
-        Arc::new(SqliteSource::open(db).await.unwrap()),
-    ]);
+    let sqlite = Arc::new(SqliteSource::open(db).await.unwrap());
+    let bao = Arc::new(StoreSource::new(OpenbaoSecretStore::new(root_config(
+        addr, token,
+    ))));
+    let manager = ConfigManager::new(vec![bao.clone(), sqlite.clone()]);
     let seq_in = |value: Option<serde_json::Value>| value.and_then(|v| v["seq"].as_u64());
     for (slot, key) in KEYS.iter().enumerate() {
-        let in_bao = match store.get("harmony", key).await {
+        let in_bao = match bao.store().get("harmony", key).await {
             Ok(value) => seq_in(value),
             Err(e) => {
                 tally.error(format!("reading {key} back from OpenBao: {e}"));
