@@ -497,24 +497,54 @@ async fn the_device_flow_logs_in_through_jwt_auth_then_reads_and_writes() {
 }
 
 #[tokio::test]
-async fn a_provider_gone_while_the_code_waits_gives_a_clear_error_without_waiting_for_expiry() {
-    let oidc = Oidc::start();
+async fn a_provider_gone_while_the_login_waits_ends_it_with_an_error() {
+    let mut oidc = Oidc::start();
     let bao = Bao::dev();
+    let issuer = oidc.issuer().to_owned();
     let mut config = bare_config(&bao);
-    config.oidc.issuer = Some(url::Url::parse(oidc.issuer()).unwrap());
+    config.oidc.issuer = Some(url::Url::parse(&issuer).unwrap());
     config.oidc.client_id = Some(oidc.client_id().to_owned());
     let store = OpenbaoSecretStore::new(config);
 
-    let started = Instant::now();
-    let error = store.device_login(|_| drop(oidc)).await.unwrap_err();
-    // The code is valid for minutes; the login gives up after two failed polls.
-    assert!(
-        started.elapsed() < Duration::from_mins(1),
-        "{:?}",
-        started.elapsed()
-    );
+    // oauth2 alone would poll until the code expires, ten minutes later.
+    let login = store.device_login(|_| oidc.stop());
+    let error = tokio::time::timeout(Duration::from_mins(1), login)
+        .await
+        .expect("the login still waits a minute after the provider went away")
+        .unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("stopped answering"), "{text}");
+    assert!(matches!(error, ConfigError::Oidc { .. }), "{error:?}");
+    assert!(
+        text.contains(&issuer) && text.contains("stopped answering"),
+        "{text}"
+    );
+    assert!(text.contains("cargo harmony login"), "{text}");
+}
+
+#[tokio::test]
+async fn the_requests_of_one_session_share_a_connection() {
+    let bao = Bao::dev();
+    let port: u16 = bao.addr().rsplit(':').next().unwrap().parse().unwrap();
+    let store = OpenbaoSecretStore::new(root_config(&bao));
+    let before = connections_to(port);
+    put_sample(&store).await;
+    for _ in 0..20 {
+        assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+    }
+    // A client per request opened a connection each time, and left each behind in TIME_WAIT.
+    let opened = connections_to(port).saturating_sub(before);
+    assert!(opened <= 2, "{opened} connections for 21 requests");
+}
+
+/// The TCP sockets on this machine whose remote end is 127.0.0.1:`port`, in any state.
+fn connections_to(port: u16) -> usize {
+    let remote = format!("0100007F:{port:04X}");
+    std::fs::read_to_string("/proc/net/tcp")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|line| line.split_whitespace().nth(2) == Some(remote.as_str()))
+        .count()
 }
 
 #[tokio::test]

@@ -48,6 +48,17 @@ impl Oidc {
         &self.issuer
     }
 
+    /// The provider's pid while it runs.
+    #[must_use]
+    pub fn pid(&self) -> Option<u32> {
+        self.server.pid()
+    }
+
+    /// Kills the provider. Clients then find nothing listening on its port.
+    pub fn stop(&mut self) {
+        self.server.stop();
+    }
+
     /// The id of the public client that uses the device flow; the ID token's audience.
     #[must_use]
     pub fn client_id(&self) -> &str {

@@ -143,7 +143,7 @@ fn messages(error: &str) -> Vec<&str> {
 }
 
 /// The innermost cause of an error, e.g. "Connection refused (os error 111)".
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = error;
     while let Some(next) = cause.source() {
         cause = next;

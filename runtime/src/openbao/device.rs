@@ -2,7 +2,7 @@
 //! crate, then OpenBao's JWT auth, then the token cache. Never run inside a `get`.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::PoisonError;
 use std::time::Duration;
 
 use oauth2::basic::{
@@ -17,7 +17,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::client::{Failure, client, quiet};
+use super::client::{Failure, client, quiet, root_cause};
 use super::config::OidcToken;
 use super::session::{issued, login_error};
 use super::{OpenbaoConfig, OpenbaoSecretStore};
@@ -206,7 +206,10 @@ impl<'a> Flow<'a> {
         let response = self.http.get(&url).send().await.map_err(|e| {
             self.error(
                 action,
-                format!("{e}: check HARMONY_OIDC_ISSUER and the network"),
+                format!(
+                    "{}: check HARMONY_OIDC_ISSUER and the network",
+                    with_cause(&e)
+                ),
             )
         })?;
         if !response.status().is_success() {
@@ -284,30 +287,7 @@ impl<'a> Flow<'a> {
             user_code: details.user_code().secret().clone(),
             expires_in: details.expires_in(),
         });
-        // oauth2 keeps polling through transport errors until the code expires, which can be
-        // many minutes: count them, and give up when the provider stops answering.
-        let failures = AtomicU32::new(0);
-        let poll_http = |request| async {
-            let response = send(&self.http, request).await;
-            if response.is_ok() {
-                failures.store(0, Ordering::Relaxed);
-            } else {
-                failures.fetch_add(1, Ordering::Relaxed);
-            }
-            response
-        };
-        let poll = client.exchange_device_access_token(&details).request_async(
-            &poll_http,
-            tokio::time::sleep,
-            Some(details.expires_in().min(MAX_WAIT)),
-        );
-        let tokens: Tokens = tokio::select! {
-            tokens = poll => tokens.map_err(|e| self.error("get a token", token_error_text(&e)))?,
-            () = gone(&failures) => return Err(self.error(
-                "get a token",
-                format!("the provider stopped answering ({GONE_AFTER} polls in a row failed): check that it runs, then run the login again"),
-            )),
-        };
+        let tokens = self.poll(&client, &details).await?;
         match oidc.token {
             OidcToken::IdToken => tokens.extra_fields().id_token.clone().ok_or_else(|| {
                 self.error(
@@ -320,18 +300,71 @@ impl<'a> Flow<'a> {
     }
 }
 
-/// The longest a login waits for the code to be approved, whatever the provider allows.
-const MAX_WAIT: Duration = Duration::from_mins(15);
-
-/// How many polls in a row may fail to reach the provider before the login gives up.
-const GONE_AFTER: u32 = 2;
-
-/// Resolves once `failures` reaches [`GONE_AFTER`].
-async fn gone(failures: &AtomicU32) {
-    while failures.load(Ordering::Relaxed) < GONE_AFTER {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+impl Flow<'_> {
+    /// Polls the token endpoint until the person approves the code. oauth2 retries a poll
+    /// that gets no answer until the code expires, ten minutes or more, so a provider gone
+    /// mid-login would leave the login hanging: after [`POLLS_UNANSWERED`] such polls in a
+    /// row, the login ends with an error instead.
+    async fn poll(
+        &self,
+        client: &DeviceClient,
+        details: &StandardDeviceAuthorizationResponse,
+    ) -> Result<Tokens, ConfigError> {
+        let unanswered = std::sync::Mutex::new((0_usize, String::new()));
+        let gone = tokio::sync::Notify::new();
+        let http = |request| {
+            let (unanswered, gone) = (&unanswered, &gone);
+            async move {
+                let result = send(&self.http, request).await;
+                let mut state = unanswered.lock().unwrap_or_else(PoisonError::into_inner);
+                match &result {
+                    Ok(_) => state.0 = 0,
+                    Err(error) => {
+                        state.0 += 1;
+                        state.1 = error.detail();
+                        if state.0 >= POLLS_UNANSWERED {
+                            gone.notify_one();
+                        }
+                    }
+                }
+                result
+            }
+        };
+        let polling = client.exchange_device_access_token(details).request_async(
+            &http,
+            tokio::time::sleep,
+            None,
+        );
+        tokio::select! {
+            result = polling => result.map_err(|e| self.error("get a token", token_error_text(&e))),
+            () = gone.notified() => {
+                let last = unanswered.lock().unwrap_or_else(PoisonError::into_inner).1.clone();
+                Err(self.error(
+                    "get a token",
+                    format!("the provider stopped answering while the login waited for approval ({last}): check that it runs and is reachable, then run `cargo harmony login` again"),
+                ))
+            }
+        }
     }
 }
+
+/// Polls in a row that get no answer before a login gives up: with oauth2's back-off, the
+/// second comes about 10 s after the first.
+const POLLS_UNANSWERED: usize = 2;
+
+/// The oauth2 client of the device flow.
+type DeviceClient = oauth2::Client<
+    BasicErrorResponse,
+    Tokens,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+>;
 
 /// The oauth2 crate's requests, sent with reqwest (the one vaultrs uses too).
 async fn send(
@@ -363,6 +396,27 @@ enum HttpError {
     Build(oauth2::http::Error),
 }
 
+impl HttpError {
+    /// The message with its innermost cause, which reqwest's message leaves out.
+    fn detail(&self) -> String {
+        match self {
+            Self::Send(error) => with_cause(error),
+            Self::Build(_) => self.to_string(),
+        }
+    }
+}
+
+/// A reqwest error's message and its innermost cause, e.g. "error sending request for url
+/// (…): operation timed out", so that a frozen provider reads differently from a stopped one.
+fn with_cause(error: &reqwest::Error) -> String {
+    let (text, cause) = (error.to_string(), root_cause(error));
+    if cause == text {
+        text
+    } else {
+        format!("{text}: {cause}")
+    }
+}
+
 /// An oauth2 error as text: the provider's error code and description, never a response body
 /// (which could hold tokens).
 fn token_error_text(error: &RequestTokenError<HttpError, impl oauth2::ErrorResponse>) -> String {
@@ -377,7 +431,9 @@ fn token_error_text(error: &RequestTokenError<HttpError, impl oauth2::ErrorRespo
                 text
             }
         }
-        RequestTokenError::Request(e) => format!("{e}: check HARMONY_OIDC_ISSUER and the network"),
+        RequestTokenError::Request(e) => {
+            format!("{}: check HARMONY_OIDC_ISSUER and the network", e.detail())
+        }
         RequestTokenError::Parse(e, _) => {
             format!("the provider's answer does not parse at `{}`", e.path())
         }

@@ -1,8 +1,11 @@
 //! Which token a request uses, in the order the issue fixes: `OPENBAO_TOKEN`, the cached token,
 //! a userpass login, else an error that says to run `cargo harmony login`.
 
+use std::sync::Arc;
+
 use tokio::sync::Mutex;
 use vaultrs::api::AuthInfo;
+use vaultrs::client::VaultClient;
 
 use super::OpenbaoConfig;
 use super::cache::{CachedToken, TokenCache};
@@ -20,11 +23,30 @@ pub(crate) enum Origin {
     Userpass,
 }
 
-/// A token and where it came from.
-#[derive(Clone, Debug)]
+/// A token, where it came from, and the client that sends it.
+///
+/// The client lives as long as the session, so that requests reuse its open connection: a
+/// client per request paid a new TCP connection each time, about 1.5x the cost of a warm read.
+#[derive(Clone)]
 pub(crate) struct Session {
     pub(crate) token: CachedToken,
     pub(crate) origin: Origin,
+    pub(crate) vault: Arc<VaultClient>,
+}
+
+impl Session {
+    fn new(
+        config: &OpenbaoConfig,
+        token: CachedToken,
+        origin: Origin,
+    ) -> Result<Self, ConfigError> {
+        let vault = Arc::new(client(config, token.token.expose())?);
+        Ok(Self {
+            token,
+            origin,
+            vault,
+        })
+    }
 }
 
 /// The current session of one store, shared by its requests.
@@ -112,14 +134,15 @@ impl Sessions {
 
     /// Makes `token`, from a login outside this store (the device flow), the current session
     /// and caches it.
-    pub(crate) async fn adopt(&self, token: CachedToken) -> Result<(), ConfigError> {
+    pub(crate) async fn adopt(
+        &self,
+        config: &OpenbaoConfig,
+        token: CachedToken,
+    ) -> Result<(), ConfigError> {
         if let Some(cache) = &self.cache {
             cache.store(&token).await?;
         }
-        *self.current.lock().await = Some(Session {
-            token,
-            origin: Origin::Cache,
-        });
+        *self.current.lock().await = Some(Session::new(config, token, Origin::Cache)?);
         Ok(())
     }
 
@@ -130,10 +153,8 @@ impl Sessions {
     ) -> Result<Session, ConfigError> {
         if let Some(token) = &config.token {
             // Expiry unknown and never renewed here: the token is the user's to manage.
-            return Ok(Session {
-                token: CachedToken::issued(&config.url, token.expose().clone(), 0, false),
-                origin: Origin::Env,
-            });
+            let token = CachedToken::issued(&config.url, token.expose().clone(), 0, false);
+            return Session::new(config, token, Origin::Env);
         }
         let cached = match previous.filter(|s| s.token.is_fresh()) {
             Some(session) => Some(session.token),
@@ -148,10 +169,7 @@ impl Sessions {
             } else {
                 token
             };
-            return Ok(Session {
-                token,
-                origin: Origin::Cache,
-            });
+            return Session::new(config, token, Origin::Cache);
         }
         if let (Some(username), Some(password)) = (&config.username, &config.password) {
             let token = userpass_login(config, username, password.expose()).await?;
@@ -161,10 +179,7 @@ impl Sessions {
             {
                 tracing::warn!("could not cache the OpenBao token: {error}");
             }
-            return Ok(Session {
-                token,
-                origin: Origin::Userpass,
-            });
+            return Session::new(config, token, Origin::Userpass);
         }
         Err(ConfigError::NotLoggedIn {
             store: config.store_name(),

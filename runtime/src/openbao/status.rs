@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::cache::now_secs;
-use super::client::{Failure, client, quiet};
+use super::client::{Failure, quiet};
 use super::session::{Origin, Session};
 use super::store::Op;
 use super::{OpenbaoConfig, OpenbaoSecretStore};
@@ -252,8 +252,7 @@ impl OpenbaoSecretStore {
 
     /// `token/lookup-self` with the session's token.
     async fn lookup(&self, session: &Session) -> Result<Identity, Lookup> {
-        let vault = client(&self.config, session.token.token.expose()).map_err(Lookup::Failed)?;
-        let error = match quiet(vaultrs::token::lookup_self(&vault)).await {
+        let error = match quiet(vaultrs::token::lookup_self(&*session.vault)).await {
             Ok(info) => {
                 return Ok(Identity {
                     method: self.method(session),

@@ -9,7 +9,7 @@ use vaultrs::client::VaultClient;
 
 use super::OpenbaoConfig;
 use super::cache::CachedToken;
-use super::client::{Failure, client, quiet, status_text};
+use super::client::{Failure, quiet, status_text};
 use super::config::KvVersion;
 use super::session::{Session, Sessions};
 use crate::{ConfigError, SecretStore};
@@ -101,7 +101,7 @@ impl OpenbaoSecretStore {
 
     /// Makes a token from a login outside the store (the device flow) its session, and caches it.
     pub(crate) async fn adopt(&self, token: CachedToken) -> Result<(), ConfigError> {
-        self.sessions.adopt(token).await
+        self.sessions.adopt(&self.config, token).await
     }
 
     /// The secret's path on the mount: `{namespace}/{key}`.
@@ -137,9 +137,9 @@ impl OpenbaoSecretStore {
 
     async fn run_unbounded(&self, op: Op<'_>, path: &str) -> Result<Option<Value>, ConfigError> {
         let session = self.sessions.get(&self.config).await?;
-        let vault = client(&self.config, session.token.token.expose())?;
-        match self.attempt(&vault, op, path).await {
-            Err(Failure::Status(403, errors)) => match token_check(&vault).await {
+        let vault = &session.vault;
+        match self.attempt(vault, op, path).await {
+            Err(Failure::Status(403, errors)) => match token_check(vault).await {
                 TokenCheck::Accepted => Err(self.denied(op, path, &errors)),
                 TokenCheck::Rejected => self.retry_with_new_login(&session, op, path).await,
                 TokenCheck::Unknown(failure) => Err(self.failed(op, path, &failure)),
@@ -157,8 +157,8 @@ impl OpenbaoSecretStore {
         path: &str,
     ) -> Result<Option<Value>, ConfigError> {
         let session = self.sessions.replace(&self.config, rejected).await?;
-        let vault = client(&self.config, session.token.token.expose())?;
-        match self.attempt(&vault, op, path).await {
+        let vault = &session.vault;
+        match self.attempt(vault, op, path).await {
             Err(Failure::Status(403, errors)) => Err(self.denied(op, path, &errors)),
             result => result.map_err(|failure| self.failed(op, path, &failure)),
         }

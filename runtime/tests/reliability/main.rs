@@ -1,5 +1,6 @@
-//! The reliability suite: concurrent load, crashes, bad database files and hostile
-//! environment values, each counted, then a summary table of cases tried and values lost.
+//! The reliability suite: concurrent load, crashes, bad database files, hostile environment
+//! values, and OpenBao or its identity provider going away, each counted, then a summary table
+//! of cases tried and values lost.
 //!
 //! A `harness = false` test, so that the table prints on stderr even when every case passes:
 //! `cargo test -p harmony_config --test reliability`. Arguments that are not flags select the
@@ -18,6 +19,8 @@ mod bad_files;
 mod crash;
 mod env;
 mod load;
+#[cfg(feature = "openbao")]
+mod openbao;
 mod report;
 
 use std::path::Path;
@@ -27,9 +30,8 @@ use report::Case;
 
 /// The cases, in the order they run and appear in the summary.
 ///
-/// Cases against other stores (OpenBao killed, restarted and sealed; the identity provider
-/// down during a login) add their rows here, from their own modules; a case whose server is
-/// missing returns `Outcome::Skipped` with the reason.
+/// The OpenBao and OIDC cases run against real servers (`harmony_test_servers`); when they are
+/// not installed, those cases fail with a message saying to run `scripts/servers/install`.
 const CASES: &[Case] = &[
     load::CASE,
     crash::CASE,
@@ -39,6 +41,14 @@ const CASES: &[Case] = &[
     env::MALFORMED,
     env::OS_LIMIT,
     env::KEY_NAMES,
+    #[cfg(feature = "openbao")]
+    openbao::KILLED,
+    #[cfg(feature = "openbao")]
+    openbao::RESTARTED,
+    #[cfg(feature = "openbao")]
+    openbao::SEALED,
+    #[cfg(feature = "openbao")]
+    openbao::PROVIDER_DOWN,
 ];
 
 /// What a child process runs, given the database path and its id.
@@ -50,6 +60,8 @@ const ROLES: &[(&str, Role)] = &[
     (crash::ROLE, crash::child),
     (bad_files::ROLE, bad_files::child),
     (env::ROLE, env::child),
+    #[cfg(feature = "openbao")]
+    (openbao::ROLE, openbao::login_child),
 ];
 
 fn main() -> ExitCode {
