@@ -154,7 +154,7 @@ impl<S: SecretStore> ConfigSource for StoreSource<S> {
                 } else {
                     tracing::warn!(
                         key,
-                        "{error}; reads fall through to the next source until it answers"
+                        "{error}; `{key}` comes from the next source, as will every read until the store answers again"
                     );
                 }
                 Ok(None)

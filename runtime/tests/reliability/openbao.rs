@@ -341,7 +341,7 @@ fn check_ops(ops: &[Op], tally: &mut Tally) {
         "the loop ran nothing after the server was back".to_owned()
     });
     tally.note(format!(
-        "{sets} sets and {gets} gets ({during} while the server was away); {set_fallbacks} sets went to SQLite with a warning, {get_fallbacks} gets were answered by SQLite; the slowest get took {} ms",
+        "{sets} sets and {gets} gets ({during} while the server was away); {set_fallbacks} sets went to SQLite with a warning, {get_fallbacks} gets warned that SQLite answered (once per outage); the slowest get took {} ms",
         slowest.as_millis()
     ));
 }
