@@ -56,7 +56,7 @@ impl ConfigManager {
             }
             // Not a valid `T`: read it again through `get`, for an error naming the field.
             if let Some(value) = source.get(T::KEY).await? {
-                return decode(value, &source.name());
+                return decode(value, &source.origin(T::KEY));
             }
         }
         Err(ConfigError::NotFound {
@@ -166,7 +166,7 @@ impl ConfigManager {
     async fn find<T: Config>(&self) -> Result<Found<T>, ConfigError> {
         for source in &self.sources {
             if let Some(value) = source.get(T::KEY).await? {
-                return match decode::<T>(value.clone(), &source.name()) {
+                return match decode::<T>(value.clone(), &source.origin(T::KEY)) {
                     Ok(config) => Ok(Found::Valid(config)),
                     Err(error) if source.should_persist() => Ok(Found::Repairable {
                         value,

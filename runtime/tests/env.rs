@@ -120,7 +120,7 @@ async fn a_value_that_is_not_an_object_is_refused() {
     let message = manager.get::<Server>().await.unwrap_err().to_string();
     assert_eq!(
         message,
-        "`test.Server` from env: expected a JSON object, found an array"
+        "`test.Server` from env (HARMONY_CONFIG_test_Server): expected a JSON object, found an array"
     );
 }
 

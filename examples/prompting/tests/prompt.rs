@@ -406,9 +406,9 @@ fn a_value_in_the_environment_is_used_without_prompting_and_never_stored() {
         transcript.plain
     );
     assert!(
-        transcript
-            .plain
-            .contains(&format!("`{KEY}` from env: missing field `verbose`")),
+        transcript.plain.contains(&format!(
+            "`{KEY}` from env ({ENV_VAR}): missing field `verbose`"
+        )),
         "{}",
         transcript.plain
     );

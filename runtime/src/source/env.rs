@@ -81,6 +81,10 @@ impl ConfigSource for EnvSource {
     fn name(&self) -> String {
         "env".to_owned()
     }
+
+    fn origin(&self, key: &str) -> String {
+        format!("env ({})", env_var_name(key))
+    }
 }
 
 #[async_trait]
@@ -108,6 +112,10 @@ where
 
     fn name(&self) -> String {
         "env".to_owned()
+    }
+
+    fn origin(&self, key: &str) -> String {
+        format!("env ({})", env_var_name(key))
     }
 }
 

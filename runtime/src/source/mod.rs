@@ -72,6 +72,13 @@ pub trait ConfigSource: Send + Sync {
     fn name(&self) -> String {
         std::any::type_name::<Self>().to_owned()
     }
+
+    /// Where this source keeps `key`, for an error about its value; by default
+    /// [`ConfigSource::name`]. The environment names the variable, which is what to fix.
+    fn origin(&self, key: &str) -> String {
+        let _ = key;
+        self.name()
+    }
 }
 
 /// Parses stored text as JSON; `origin` says where the text came from, for the error.
