@@ -10,6 +10,28 @@ use url::Url;
 
 use crate::{ConfigError, Secret, blocking, fs};
 
+/// Why the cache file at `path` cannot be trusted: others may read it, or may have put it
+/// there. `None` when it is private.
+#[cfg(unix)]
+fn exposed(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    match (mode(path), mode(dir)) {
+        (Ok(file), _) if file & 0o077 != 0 => Some(format!("its mode is {file:o}, not 600")),
+        (_, Ok(dir)) if dir & 0o022 != 0 => Some(format!(
+            "its directory's mode is {dir:o}, so others may put files there"
+        )),
+        (Err(e), _) | (_, Err(e)) => Some(format!("its mode cannot be read: {e}")),
+        _ => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn exposed(_path: &Path) -> Option<String> {
+    None
+}
+
 /// A token, as cached and as held in memory.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CachedToken {
@@ -102,10 +124,18 @@ impl TokenCache {
     pub(crate) async fn load(&self, server: &Url) -> Option<CachedToken> {
         let path = self.path.clone();
         let text = blocking(move || {
-            std::fs::read_to_string(&path).map_err(|e| ConfigError::io("read", path, e))
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| ConfigError::io("read", &path, e))?;
+            Ok(exposed(&path).map_or(Some(text), |problem| {
+                tracing::warn!(
+                    "ignoring the OpenBao token cache {}: {problem}; the next login replaces it",
+                    path.display()
+                );
+                None
+            }))
         })
         .await
-        .ok()?;
+        .ok()??;
         let Ok(cached) = serde_json::from_str::<CachedToken>(&text) else {
             tracing::debug!(path = %self.path.display(), "ignoring a garbled token cache");
             return None;
@@ -149,5 +179,44 @@ impl TokenCache {
         if let Err(error) = removed {
             tracing::warn!("could not drop the rejected OpenBao token: {error}");
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn set_mode(path: &Path, mode: u32) {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+
+    #[tokio::test]
+    async fn a_cache_others_can_read_or_write_into_is_not_used() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("openbao");
+        let server = Url::parse("http://127.0.0.1:8200").unwrap();
+        let cache = TokenCache::new(&dir, &server);
+        let token = CachedToken::issued(&server, "s.private".to_owned(), 3600, true);
+        cache.store(&token).await.unwrap();
+        assert!(
+            cache.load(&server).await.is_some(),
+            "a private cache is used"
+        );
+
+        set_mode(cache.path(), 0o644);
+        assert!(
+            cache.load(&server).await.is_none(),
+            "a readable file is not"
+        );
+        set_mode(cache.path(), 0o600);
+        set_mode(&dir, 0o777);
+        assert!(
+            cache.load(&server).await.is_none(),
+            "nor a file in a shared folder"
+        );
+        set_mode(&dir, 0o700);
+        assert!(cache.load(&server).await.is_some());
     }
 }
