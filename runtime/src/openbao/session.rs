@@ -189,8 +189,14 @@ impl Sessions {
     /// Renews `token`, keeping it as it is when renewal fails: a rejected token is found out
     /// by the request that uses it, and handled there.
     async fn renew(&self, config: &OpenbaoConfig, token: CachedToken) -> CachedToken {
+        // A token that failed to renew is not tried again by this process, so later requests
+        // do not each pay a round trip for it: it serves until it expires or is rejected.
+        let unrenewed = CachedToken {
+            renewable: false,
+            ..token.clone()
+        };
         let Ok(vault) = client(config, token.token.expose()) else {
-            return token;
+            return unrenewed;
         };
         match quiet(vaultrs::token::renew_self(&vault, None)).await {
             Ok(auth) => {
@@ -207,7 +213,7 @@ impl Sessions {
                 }
                 renewed
             }
-            Err(_) => token,
+            Err(_) => unrenewed,
         }
     }
 }
