@@ -186,7 +186,7 @@ impl Sessions {
         })
     }
 
-    /// Renews `token`, keeping it as it is when renewal fails: a rejected token is found out
+    /// Renews `token`. When renewal fails the token is kept, and a rejected one is found out
     /// by the request that uses it, and handled there.
     async fn renew(&self, config: &OpenbaoConfig, token: CachedToken) -> CachedToken {
         // A token that failed to renew is not tried again by this process, so later requests
