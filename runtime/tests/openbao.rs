@@ -364,6 +364,42 @@ async fn a_sealed_server_makes_a_get_fall_through_with_a_warning() {
 }
 
 #[tokio::test]
+async fn tls_is_checked_unless_turned_off_and_a_private_ca_can_be_trusted() {
+    let bao = Bao::dev_tls();
+    let (captured, _guard) = Captured::install();
+    // Checked by default: no system trusts the server's CA, so a get falls through, saying why.
+    let source = StoreSource::new(OpenbaoSecretStore::new(root_config(&bao)));
+    assert_eq!(source.get(Server::KEY).await.unwrap(), None);
+    let log = captured.text();
+    assert!(
+        log.contains("not trusted") && log.contains("OPENBAO_CACERT"),
+        "{log}"
+    );
+
+    let mut trusting = root_config(&bao);
+    trusting.ca_cert = Some(bao.ca_cert());
+    let store = OpenbaoSecretStore::new(trusting);
+    put_sample(&store).await;
+    assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+
+    let mut unchecked = root_config(&bao);
+    unchecked.skip_tls = true;
+    let store = OpenbaoSecretStore::new(unchecked);
+    assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+
+    let mut missing = root_config(&bao);
+    missing.ca_cert = Some(PathBuf::from("/nonexistent/team-ca.pem"));
+    let error = OpenbaoSecretStore::new(missing)
+        .get("harmony", Server::KEY)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("/nonexistent/team-ca.pem"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_token_gives_a_clear_error_without_the_token() {
     let bao = Bao::dev();
     let mut config = bare_config(&bao);

@@ -14,6 +14,8 @@ use crate::{repo_root, require_installed};
 enum Storage {
     /// In memory, `secret/` mounted as KV v2, ready at once.
     Dev,
+    /// As `Dev`, behind TLS with a certificate from a CA of its own.
+    DevTls,
     /// Raft in a temporary directory: keeps its data across restarts, starts sealed.
     Raft,
 }
@@ -45,6 +47,21 @@ impl Bao {
         bao
     }
 
+    /// As [`Bao::dev`], served over HTTPS with a certificate signed by a CA of its own, which
+    /// no system trusts: [`Bao::ca_cert`] is that CA's PEM file.
+    #[must_use]
+    pub fn dev_tls() -> Self {
+        let mut bao = Self::new(Storage::DevTls, format!("root-{}", unique()));
+        bao.start();
+        bao
+    }
+
+    /// The PEM file of the CA that signed a [`Bao::dev_tls`] server's certificate.
+    #[must_use]
+    pub fn ca_cert(&self) -> PathBuf {
+        self.dir.path().join("tls").join("vault-ca.pem")
+    }
+
     /// A raft-backed server, initialised with one unseal key and unsealed. Its data survives
     /// [`Bao::restart`], after which it is unsealed again; [`Bao::seal`] seals it.
     #[must_use]
@@ -68,7 +85,12 @@ impl Bao {
     /// The server's address, e.g. `http://127.0.0.1:41234`.
     #[must_use]
     pub fn addr(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.storage == Storage::DevTls {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// The root token.
@@ -171,6 +193,9 @@ impl Bao {
         command
             .env("BAO_ADDR", self.addr())
             .env("HOME", self.dir.path());
+        if self.storage == Storage::DevTls {
+            command.env("BAO_CACERT", self.ca_cert());
+        }
         command
     }
 
@@ -180,13 +205,20 @@ impl Bao {
         let mut command = self.command();
         command.arg("server");
         match self.storage {
-            Storage::Dev => {
+            Storage::Dev | Storage::DevTls => {
                 command.args([
                     "-dev",
                     "-dev-no-store-token",
                     &format!("-dev-root-token-id={}", self.root_token),
                     &format!("-dev-listen-address=127.0.0.1:{}", self.port),
                 ]);
+                if self.storage == Storage::DevTls {
+                    let certs = self.dir.path().join("tls");
+                    std::fs::create_dir_all(&certs).expect("create the certificate directory");
+                    command
+                        .arg("-dev-tls")
+                        .arg(format!("-dev-tls-cert-dir={}", certs.display()));
+                }
             }
             Storage::Raft => {
                 command.arg(format!("-config={}", self.write_raft_config().display()));
@@ -195,6 +227,8 @@ impl Bao {
         self.server = Some(Server::spawn("OpenBao", command, &log));
         match self.storage {
             Storage::Dev => self.wait_health(200),
+            // Go's TLS server answers a plain HTTP request with 400 once it listens.
+            Storage::DevTls => self.wait_health(400),
             Storage::Raft => {
                 if self.unseal_key.is_none() {
                     // 501: not initialised yet.

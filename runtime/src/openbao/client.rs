@@ -11,20 +11,46 @@ use crate::ConfigError;
 ///
 /// Every setting is given here, so vaultrs reads nothing from `VAULT_*` variables.
 pub(crate) fn client(config: &OpenbaoConfig, token: &str) -> Result<VaultClient, ConfigError> {
+    if let Some(ca) = config.ca_cert.as_deref().filter(|ca| !ca.is_file()) {
+        return Err(ConfigError::StoreSetting {
+            setting: "OPENBAO_CACERT (or VAULT_CACERT)".to_owned(),
+            problem: format!(
+                "names {}, which is not a file: point it at the PEM file of the CA that signed the server's certificate",
+                ca.display()
+            ),
+        });
+    }
     let settings = VaultClientSettingsBuilder::default()
         // The URL was checked when the config was built, so this setter cannot panic.
         .address(config.url.as_str())
         .token(token)
         .timeout(Some(config.timeout))
         .verify(!config.skip_tls)
-        .ca_certs(Vec::new())
+        .ca_certs(
+            config
+                .ca_cert
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect(),
+        )
         .identity(None)
         .build()
         .map_err(|e| ConfigError::StoreSetting {
             setting: format!("the OpenBao client for {}", config.store_name()),
             problem: format!("cannot be built: {e}"),
         })?;
-    VaultClient::new(settings).map_err(|e| ConfigError::StoreSetting {
+    if config.skip_tls {
+        tracing::warn!(
+            "TLS certificate checks are off for {} (OPENBAO_SKIP_TLS)",
+            config.store_name()
+        );
+    }
+    // vaultrs logs its own failures, and its own warning for a client without TLS checks.
+    let client =
+        tracing::subscriber::with_default(tracing::subscriber::NoSubscriber::default(), || {
+            VaultClient::new(settings)
+        });
+    client.map_err(|e| ConfigError::StoreSetting {
         setting: format!("the OpenBao client for {}", config.store_name()),
         problem: format!("cannot be built: {}", transport_text(&e)),
     })
@@ -63,10 +89,18 @@ impl Failure {
                         Some(e) if e.is_timeout() => Self::Unreachable(
                             "no answer within the timeout: check that the server runs and is reachable, or raise OPENBAO_TIMEOUT_MS".to_owned(),
                         ),
-                        Some(e) if e.is_connect() => Self::Unreachable(format!(
-                            "nothing answers there ({}): check OPENBAO_URL and that the server runs",
-                            root_cause(e)
-                        )),
+                        Some(e) if e.is_connect() => {
+                            let cause = root_cause(e);
+                            Self::Unreachable(if cause.contains("certificate") {
+                                format!(
+                                    "its TLS certificate is not trusted ({cause}): set OPENBAO_CACERT to the PEM file of the CA that signed it, or OPENBAO_SKIP_TLS=true to turn the check off (never in production)"
+                                )
+                            } else {
+                                format!(
+                                    "nothing answers there ({cause}): check OPENBAO_URL and that the server runs"
+                                )
+                            })
+                        }
                         _ => Self::Unreachable(format!(
                             "the request failed ({}): check OPENBAO_URL and the network",
                             transport_text(error)

@@ -89,6 +89,7 @@ impl Default for OidcConfig {
 /// | `OPENBAO_KV_MOUNT` | the KV mount values live on | `secret` |
 /// | `OPENBAO_KV_VERSION` | `1` or `2` | `2` |
 /// | `OPENBAO_SKIP_TLS` | `true` turns certificate checks off | `false` |
+/// | `OPENBAO_CACERT`, else `VAULT_CACERT` | a PEM file of CAs to trust besides the system's | none |
 /// | `OPENBAO_TIMEOUT_MS` | the bound on one `get`, `set` or `unset` | `3000` |
 /// | `HARMONY_OIDC_ISSUER`, `HARMONY_OIDC_CLIENT_ID` | the device flow's provider and client | none |
 /// | `HARMONY_OIDC_AUDIENCE`, `HARMONY_OIDC_SCOPES`, `HARMONY_OIDC_TOKEN` | see [`OidcConfig`] | |
@@ -115,6 +116,9 @@ pub struct OpenbaoConfig {
     pub kv_version: KvVersion,
     /// Whether TLS certificates go unchecked. Off unless asked for.
     pub skip_tls: bool,
+    /// A PEM file of CA certificates to trust besides the system's, for a server whose
+    /// certificate a private CA signed.
+    pub ca_cert: Option<PathBuf>,
     /// The bound on one `get`, `set` or `unset`, logins included.
     pub timeout: Duration,
     /// The directory of the token cache, by default `harmony/openbao` in the user's data
@@ -135,6 +139,7 @@ impl fmt::Debug for OpenbaoConfig {
             .field("kv_mount", &self.kv_mount)
             .field("kv_version", &self.kv_version)
             .field("skip_tls", &self.skip_tls)
+            .field("ca_cert", &self.ca_cert)
             .field("timeout", &self.timeout)
             .field("token_cache_dir", &self.token_cache_dir)
             .field("oidc", &self.oidc)
@@ -159,6 +164,7 @@ impl OpenbaoConfig {
             kv_mount: "secret".to_owned(),
             kv_version: KvVersion::V2,
             skip_tls: false,
+            ca_cert: None,
             timeout: Duration::from_secs(3),
             token_cache_dir: default_token_cache_dir(),
             oidc: OidcConfig::default(),
@@ -210,6 +216,8 @@ impl OpenbaoConfig {
         if let Some(skip) = var(env, "OPENBAO_SKIP_TLS")? {
             config.skip_tls = parse_bool("OPENBAO_SKIP_TLS", &skip)?;
         }
+        config.ca_cert =
+            first_var(env, &["OPENBAO_CACERT", "VAULT_CACERT"])?.map(|(_, path)| path.into());
         if let Some(ms) = var(env, "OPENBAO_TIMEOUT_MS")? {
             let ms: u64 = ms.parse().ok().filter(|ms| *ms > 0).ok_or_else(|| {
                 invalid(
@@ -401,6 +409,7 @@ mod tests {
             ("OPENBAO_KV_MOUNT", "team"),
             ("OPENBAO_KV_VERSION", "1"),
             ("OPENBAO_SKIP_TLS", "true"),
+            ("VAULT_CACERT", "/etc/team-ca.pem"),
             ("OPENBAO_TIMEOUT_MS", "250"),
             ("HARMONY_OIDC_ISSUER", "https://sso.example.com"),
             ("HARMONY_OIDC_CLIENT_ID", "cli"),
@@ -418,6 +427,7 @@ mod tests {
         assert_eq!(config.kv_mount, "team");
         assert_eq!(config.kv_version, KvVersion::V1);
         assert!(config.skip_tls);
+        assert_eq!(config.ca_cert, Some(PathBuf::from("/etc/team-ca.pem")));
         assert_eq!(config.timeout, Duration::from_millis(250));
         let oidc = &config.oidc;
         assert_eq!(
