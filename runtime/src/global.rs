@@ -62,21 +62,26 @@ pub async fn set<T: Config>(value: &T) -> Result<(), ConfigError> {
 }
 
 /// The chain used without [`init`]: [`EnvSource`], then OpenBao when `OPENBAO_URL` or
-/// `VAULT_ADDR` is set (see [`crate::openbao`]), then [`SqliteSource::default`].
+/// `VAULT_ADDR` is set (see [`crate::openbao`]), then the database at
+/// [`SqliteSource::default_path`].
 ///
-/// Building it contacts no server.
+/// Building it contacts no server and opens no file: the database is opened when a `get` or
+/// `set` first reaches it ([`SqliteSource::deferred`]), so a value from the environment is
+/// read without it, and an unusable database is reported by the call that needs it.
 ///
 /// # Errors
 ///
-/// When the default database cannot be opened, or an OpenBao setting in the environment is
-/// invalid.
+/// When there is no home directory for the default database, or an OpenBao setting in the
+/// environment is invalid.
 pub async fn default_manager() -> Result<ConfigManager, ConfigError> {
     let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
     #[cfg(feature = "openbao")]
     if let Some(team) = crate::openbao::source_from_env()? {
         sources.push(Arc::new(team));
     }
-    sources.push(Arc::new(SqliteSource::default().await?));
+    sources.push(Arc::new(SqliteSource::deferred(
+        SqliteSource::default_path()?,
+    )));
     Ok(ConfigManager::new(sources))
 }
 

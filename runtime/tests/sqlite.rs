@@ -148,6 +148,31 @@ async fn garbage_file_gives_a_clear_error_and_stays_untouched() {
 }
 
 #[tokio::test]
+async fn a_deferred_database_is_opened_by_its_first_use_and_reports_a_bad_file_there() {
+    let store = TempStore::new();
+    let source = SqliteSource::deferred(store.db());
+    assert!(
+        !store.db().exists(),
+        "nothing is created before the first use"
+    );
+
+    std::fs::create_dir_all(store.db().parent().unwrap()).unwrap();
+    std::fs::write(
+        store.db(),
+        b"not a database at all, but long enough to look like one",
+    )
+    .unwrap();
+    let error = source.get(Server::KEY).await.unwrap_err().to_string();
+    assert!(error.contains("not a SQLite database"), "{error}");
+
+    // Fixed, it is opened on the next call.
+    std::fs::remove_file(store.db()).unwrap();
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    source.set(Server::KEY, &value).await.unwrap();
+    assert_eq!(source.get(Server::KEY).await.unwrap(), Some(value));
+}
+
+#[tokio::test]
 async fn accepts_a_database_from_the_earlier_implementation() {
     use sqlx::{ConnectOptions, Connection};
 

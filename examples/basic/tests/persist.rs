@@ -102,3 +102,28 @@ fn dotenv_lines_count_and_real_variables_win() {
     );
     assert!(ok && from_env.contains("hello, env!"), "{from_env}");
 }
+
+#[test]
+fn a_value_from_the_environment_is_read_without_opening_the_database() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("damaged.db");
+    let garbage = b"not a database at all, but long enough to look like one".repeat(100);
+    std::fs::write(&db, &garbage).unwrap();
+    let db = db.display().to_string();
+
+    let (ok, output) = run(
+        home.path(),
+        &[
+            ("HARMONY_CONFIG_DB", db.as_str()),
+            ("HARMONY_CONFIG_example_basic_Greeting", r#"{"name":"env"}"#),
+        ],
+    );
+    assert!(ok, "{output}");
+    assert!(output.contains("hello, env!"), "{output}");
+
+    // Without the variable, the damaged database is reported, and left as it was.
+    let (ok, output) = run(home.path(), &[("HARMONY_CONFIG_DB", db.as_str())]);
+    assert!(!ok, "{output}");
+    assert!(output.contains("not a SQLite database"), "{output}");
+    assert_eq!(std::fs::read(&db).unwrap(), garbage);
+}

@@ -3,10 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection};
+use tokio::sync::OnceCell;
 
 use super::{ConfigSource, parse_json};
 use crate::{ConfigError, blocking, fs};
@@ -36,6 +39,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteSource {
     pool: SqlitePool,
     path: PathBuf,
+    /// Set once the file is created, checked and migrated.
+    prepared: Arc<OnceCell<()>>,
 }
 
 impl SqliteSource {
@@ -49,12 +54,34 @@ impl SqliteSource {
     /// When the directory or file cannot be created, or the file is not a usable SQLite
     /// database. A file that is not a database is left untouched.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let source = Self::deferred(path);
+        source.pool().await?;
+        Ok(source)
+    }
+
+    /// The database at `path`, opened as [`SqliteSource::open`] does on its first use rather
+    /// than now. No I/O: a process whose values all come from the environment never touches
+    /// the file, and an unusable database fails the first `get` or `set` that reaches it.
+    #[must_use]
+    pub fn deferred(path: impl AsRef<Path>) -> Self {
         let path = path.as_ref().to_owned();
-        prepare(&path).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_lazy_with(connect_options(&path));
-        Ok(Self { pool, path })
+        Self {
+            pool,
+            path,
+            prepared: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// The pool, once the database is ready; the first call prepares it. A failed attempt is
+    /// tried again on the next call.
+    async fn pool(&self) -> Result<&SqlitePool, ConfigError> {
+        self.prepared
+            .get_or_try_init(|| prepare(&self.path))
+            .await?;
+        Ok(&self.pool)
     }
 
     /// Opens the database at [`SqliteSource::default_path`].
@@ -107,7 +134,7 @@ impl ConfigSource for SqliteSource {
     async fn get_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
         sqlx::query_scalar("SELECT value FROM config WHERE key = ?")
             .bind(key.to_owned())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pool().await?)
             .await
             .map_err(|e| self.error(format!("read `{key}`"), e))
     }
@@ -119,7 +146,7 @@ impl ConfigSource for SqliteSource {
         )
         .bind(key.to_owned())
         .bind(value.to_string())
-        .execute(&self.pool)
+        .execute(self.pool().await?)
         .await
         .map_err(|e| self.error(format!("write `{key}`"), e))?;
         Ok(())
@@ -128,7 +155,7 @@ impl ConfigSource for SqliteSource {
     async fn unset(&self, key: &str) -> Result<(), ConfigError> {
         sqlx::query("DELETE FROM config WHERE key = ?")
             .bind(key.to_owned())
-            .execute(&self.pool)
+            .execute(self.pool().await?)
             .await
             .map_err(|e| self.error(format!("delete `{key}`"), e))?;
         Ok(())
