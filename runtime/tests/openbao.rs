@@ -266,8 +266,9 @@ async fn a_server_stopped_mid_run_falls_back_to_sqlite_within_the_timeout() {
     let (captured, _guard) = Captured::install();
     let started = Instant::now();
     assert_eq!(manager.get::<Server>().await.unwrap(), Server::sample());
+    // Within the timeout, with a margin for a loaded machine.
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_millis(1500) + Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );
@@ -312,7 +313,11 @@ async fn a_frozen_server_makes_a_get_fall_through_within_the_timeout() {
     let elapsed = started.elapsed();
     signal("-CONT", &pid);
     assert_eq!(result.unwrap(), Server::sample());
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // Within the timeout, with a margin for a loaded machine.
+    assert!(
+        elapsed < Duration::from_millis(1500) + Duration::from_secs(4),
+        "{elapsed:?}"
+    );
     let log = captured.text();
     assert!(log.contains("1500 ms") || log.contains("timeout"), "{log}");
 }

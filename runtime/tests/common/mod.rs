@@ -89,12 +89,18 @@ impl std::io::Write for Captured {
 }
 
 impl Captured {
-    /// Captures this thread's `tracing` output until the guard drops.
+    /// Captures this thread's `tracing` output at INFO and above until the guard drops.
     pub(crate) fn install() -> (Self, tracing::subscriber::DefaultGuard) {
+        Self::install_at(tracing::Level::INFO)
+    }
+
+    /// Captures this thread's `tracing` output at `level` and above until the guard drops.
+    pub(crate) fn install_at(level: tracing::Level) -> (Self, tracing::subscriber::DefaultGuard) {
         let captured = Self::default();
         let writer = captured.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_writer(move || writer.clone())
+            .with_max_level(level)
             .with_ansi(false)
             .finish();
         (captured, tracing::subscriber::set_default(subscriber))

@@ -18,7 +18,8 @@ pub(crate) const CASE: Case = Case::new("sqlite: 8 processes × 500 sets and get
 pub(crate) const ROLE: &str = "load";
 
 const PROCESSES: usize = 8;
-const OPS: usize = 500;
+/// Operations per process, in turn a `set` and a `get`: 500 of each.
+const OPS: usize = 1000;
 /// Each process cycles through this many keys of its own, so each is written several times.
 const OWN_KEYS: usize = 25;
 

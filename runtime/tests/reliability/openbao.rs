@@ -47,9 +47,9 @@ pub(crate) const PROVIDER_DOWN: Case =
     Case::new("oidc: provider down during a login", provider_down);
 pub(crate) const ROLE: &str = "oidc-login";
 
-/// The bound on a `get` the cases assert: far above the store's 3 s timeout plus SQLite, so
-/// only a hang fails it, never a slow machine.
-const GET_DEADLINE: Duration = Duration::from_secs(10);
+/// The bound on a `get` the cases assert: the store's 3 s timeout, then SQLite, with 3 s of
+/// margin for a loaded machine.
+const GET_DEADLINE: Duration = Duration::from_secs(6);
 /// The bound on a failed login: the provider's HTTP client gives up after 10 s.
 const LOGIN_DEADLINE: Duration = Duration::from_secs(45);
 /// How long the loop runs before the disruption, and after the server is back.
@@ -225,7 +225,8 @@ fn drive(addr: &str, token: &str, db: &Path, shared: &Shared) -> Vec<Op> {
         .enable_all()
         .build()
         .unwrap();
-    let (captured, _guard) = Captured::install();
+    // DEBUG too: after its first warning, an outage is logged at DEBUG for each read.
+    let (captured, _guard) = Captured::install_at(tracing::Level::DEBUG);
     rt.block_on(async {
         let sqlite = Arc::new(SqliteSource::open(db).await.unwrap());
         for key in KEYS {
@@ -341,7 +342,7 @@ fn check_ops(ops: &[Op], tally: &mut Tally) {
         "the loop ran nothing after the server was back".to_owned()
     });
     tally.note(format!(
-        "{sets} sets and {gets} gets ({during} while the server was away); {set_fallbacks} sets went to SQLite with a warning, {get_fallbacks} gets warned that SQLite answered (once per outage); the slowest get took {} ms",
+        "{sets} sets and {gets} gets ({during} while the server was away); {set_fallbacks} sets went to SQLite with a warning, {get_fallbacks} gets were answered by SQLite (one warning per outage); the slowest get took {} ms",
         slowest.as_millis()
     ));
 }
