@@ -1,9 +1,8 @@
 //! `SqliteSource`: the zero-setup local store, one SQLite file shared by every project.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use serde_json::Value;
