@@ -31,54 +31,18 @@ use harmony_config::openbao::setup::{self, Setup, UserpassSetup};
 use harmony_config::openbao::{OpenbaoConfig, OpenbaoSecretStore};
 use harmony_config::{Config, ConfigManager, Secret, SecretStore, StoreSource};
 use harmony_test_servers::Bao;
-use serde::{Deserialize, Serialize};
 use vaultrs::client::{VaultClient, VaultClientSettingsBuilder};
 
 #[path = "../../benches/summary.rs"]
 mod summary;
 use summary::{Goal, summary};
 
-/// A typical config: a few scalars, a list, a secret. The same as the runtime bench's.
-#[derive(Config, Serialize, Deserialize, schemars::JsonSchema, Clone)]
-#[config(key = "bench.Service")]
-struct Service {
-    host: String,
-    port: u16,
-    user: String,
-    #[config(secret)]
-    password: String,
-    tags: Vec<String>,
-    timeout_ms: u64,
-    tls: bool,
-}
-
-fn sample() -> Service {
-    Service {
-        host: "db.internal.example".to_owned(),
-        port: 5432,
-        user: "service".to_owned(),
-        password: "correct horse battery staple".to_owned(),
-        tags: vec![
-            "blue".to_owned(),
-            "eu-west".to_owned(),
-            "primary".to_owned(),
-        ],
-        timeout_ms: 2500,
-        tls: true,
-    }
-}
+mod fixture;
+use fixture::{Service, runtime, sample};
 
 /// The path under the `secret` mount where the store keeps the value.
 const SECRET_PATH: &str = "harmony/bench.Service";
 const PASSWORD: &str = "bench-password-for-userpass";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// The store's settings for `bao` with its root token and no token cache.
 fn token_config(bao: &Bao) -> OpenbaoConfig {

@@ -35,52 +35,16 @@ use figment::providers::Format as _;
 use harmony_config::{
     Config, ConfigManager, ConfigSource, EnvSource, LocalFileSource, SqliteSource,
 };
-use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 #[path = "../../benches/summary.rs"]
 mod summary;
 use summary::{Goal, summary};
 
-/// A typical config: a few scalars, a list, a secret.
-#[derive(Config, Serialize, Deserialize, schemars::JsonSchema, Clone)]
-#[config(key = "bench.Service")]
-struct Service {
-    host: String,
-    port: u16,
-    user: String,
-    #[config(secret)]
-    password: String,
-    tags: Vec<String>,
-    timeout_ms: u64,
-    tls: bool,
-}
+mod fixture;
+use fixture::{Service, runtime, sample};
 
 const ENV_VAR: &str = "HARMONY_CONFIG_bench_Service";
-
-fn sample() -> Service {
-    Service {
-        host: "db.internal.example".to_owned(),
-        port: 5432,
-        user: "service".to_owned(),
-        password: "correct horse battery staple".to_owned(),
-        tags: vec![
-            "blue".to_owned(),
-            "eu-west".to_owned(),
-            "primary".to_owned(),
-        ],
-        timeout_ms: 2500,
-        tls: true,
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn env_group(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
     let text = serde_json::to_string(&sample()).unwrap();

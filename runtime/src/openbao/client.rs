@@ -113,9 +113,7 @@ impl Failure {
             other => Self::Other(other.to_string()),
         }
     }
-}
 
-impl Failure {
     /// The error when the server could not serve `action` now: no answer, a 5xx status, or a
     /// request to come back later (429, 412).
     /// `None` when it answered, and refused.

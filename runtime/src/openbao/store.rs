@@ -61,6 +61,14 @@ pub(super) enum Op<'a> {
 }
 
 impl Op<'_> {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Read => "read",
+            Op::Write(_) => "write",
+            Op::Delete => "delete",
+        }
+    }
+
     fn verb(self) -> &'static str {
         match self {
             Op::Read => "reading",
@@ -220,12 +228,7 @@ impl OpenbaoSecretStore {
     }
 
     fn action(&self, op: Op<'_>, path: &str) -> String {
-        let verb = match op {
-            Op::Read => "read",
-            Op::Write(_) => "write",
-            Op::Delete => "delete",
-        };
-        format!("{verb} `{}/{path}`", self.config.kv_mount)
+        format!("{} `{}/{path}`", op.name(), self.config.kv_mount)
     }
 
     fn denied(&self, op: Op<'_>, path: &str, errors: &[String]) -> ConfigError {
