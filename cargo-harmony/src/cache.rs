@@ -36,7 +36,7 @@ const SETTLE: Duration = Duration::from_secs(2);
 
 /// How far mtimes are trusted, and whether the cache is written back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Same size and mtime means unchanged; the cache is updated on disk.
     Sync,
     /// Only a file's bytes count, and nothing is written: for `sync --check`.
@@ -45,13 +45,13 @@ pub enum Mode {
 
 /// How each target's configs were found in one run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Stats {
+pub(crate) struct Stats {
     /// Reused because every file kept its size and mtime.
-    pub reused: usize,
+    pub(crate) reused: usize,
     /// Reused because every file kept its bytes, checked by hash.
-    pub verified: usize,
+    pub(crate) verified: usize,
     /// Scanned again: not cached, or a file changed.
-    pub scanned: usize,
+    pub(crate) scanned: usize,
 }
 
 /// What one target generates, as far as `cargo harmony` needs it.

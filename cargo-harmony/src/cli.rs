@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "Exit codes:
   0  success
   1  a check found drift or a problem (`sync --check`, `doctor`, an invalid value for
      `set`), `prompt` left a key without a valid value, `init` left a step to do by hand,
-     or `push` left a key unpushed (it differs in OpenBao and was not confirmed)
+     `push` left a key unpushed (it differs in OpenBao and was not confirmed), or `unset`
+     could not ask a team store whether it holds the key
   2  a usage, parse or I/O error, a store that cannot be reached or refuses the login,
      or a prompt cancelled with Ctrl-C or Esc
 
@@ -188,7 +189,7 @@ pub enum Command {
     /// A local value that no longer fits its schema is not pushed. Values are never printed;
     /// differing keys are named with their differing fields.
     ///
-    /// The local database is `HARMONY_CONFIG_DB`, or ~/.local/share/harmony/config/config.db.
+    /// The local database is `HARMONY_DB`, or ~/.local/share/harmony/config/config.db.
     /// OpenBao is `OPENBAO_URL` with the login of `cargo harmony login`, under the namespace
     /// `HARMONY_SECRET_NAMESPACE` (default `harmony`).
     #[command(after_long_help = PUSH_EXAMPLES)]

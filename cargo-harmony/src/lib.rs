@@ -24,22 +24,25 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod cache;
+mod chain;
 pub mod cli;
-mod doctor;
-mod init;
-mod login;
-mod prompt;
-mod push;
-mod schema_cmd;
-mod setup_cmd;
-mod sync;
+mod commands;
+mod error;
+mod output;
+mod questions;
 mod team;
 mod templates;
-mod values;
-pub mod workspace;
+mod validation;
+mod workspace;
 
-use cli::{CargoCli, Command, OpenbaoCommand};
-use workspace::Workspace;
+use cli::{CargoCli, Cli, Command, OpenbaoCommand};
+use commands::{
+    doctor, explain, get, init, list, login, openbao_setup, prompt, push, schema, set, sync, unset,
+};
+use error::{Error, Outcome};
+use output::Output;
+pub use output::{Message, Origin, Refusal};
+use workspace::{CacheMode, Workspace};
 
 /// Runs `cargo harmony` with `args` (the first being the program name) and returns the exit
 /// code: 0 on success, 1 when a check found a problem, 2 on usage, parse or I/O errors.
@@ -62,99 +65,32 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-/// How a command that ran to the end went.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Nothing to report.
-    Clean,
-    /// A check found something, already printed; exit code 1.
-    Problems,
-}
-
-fn execute(cli: &cli::Cli) -> Result<Outcome, Error> {
-    // `init` sets up a crate that does not use harmony_config yet: there is nothing to scan.
-    // Neither do the commands that only talk to the team store.
+/// Runs the command. `init` and the commands that only talk to the team store need no
+/// workspace; every other one scans it first.
+fn execute(cli: &Cli) -> Result<Outcome, Error> {
+    let args = &cli.workspace;
+    let out = Output::new(args.message_format);
+    let load = || Workspace::load(args, CacheMode::Sync);
     match &cli.command {
-        Command::Init { path } => return init::run(&cli.workspace, path.as_deref()),
-        Command::Login { force } => return login::run(*force),
+        Command::Init { path } => init::run(args, path.as_deref(), &out),
+        Command::Login { force } => login::run(*force, &out),
         Command::Openbao {
-            command: OpenbaoCommand::Setup(args),
-        } => return setup_cmd::run(args, cli.workspace.message_format),
-        _ => {}
-    }
-    let check = matches!(cli.command, Command::Sync { check: true });
-    let mode = if check {
-        workspace::CacheMode::Check
-    } else {
-        workspace::CacheMode::Sync
-    };
-    let workspace = Workspace::load_with(&cli.workspace, mode)?;
-    let format = cli.workspace.message_format;
-    match &cli.command {
-        Command::Sync { check } => sync::run(&workspace, &cli.workspace, *check, format),
-        Command::Schema { key } => schema_cmd::run(&workspace, key),
-        Command::List => values::list(&workspace, format),
-        Command::Get { key, show_secrets } => values::get(&workspace, key, *show_secrets),
-        Command::Set { key, json, file } => {
-            values::set(&workspace, key, json.as_deref(), file.as_ref())
+            command: OpenbaoCommand::Setup(setup),
+        } => openbao_setup::run(setup, &out),
+        Command::Sync { check: false } => sync::run(&load()?, args, false, &out),
+        Command::Sync { check: true } => {
+            sync::run(&Workspace::load(args, CacheMode::Check)?, args, true, &out)
         }
-        Command::Prompt { keys } => prompt::run(&workspace, keys, format),
-        Command::Unset { key } => values::unset(&workspace, key),
-        Command::Explain { key } => values::explain(&workspace, key, format),
-        Command::Doctor => doctor::run(&workspace, format),
-        Command::Push { keys, yes } => push::run(&workspace, keys, *yes, format),
-        Command::Init { path } => init::run(&cli.workspace, path.as_deref()),
-        Command::Login { force } => login::run(*force),
-        Command::Openbao {
-            command: OpenbaoCommand::Setup(args),
-        } => setup_cmd::run(args, format),
-    }
-}
-
-/// Why a command could not run: each exits with code 2.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Arguments that do not fit the workspace.
-    #[error("{0}")]
-    Usage(String),
-    /// `cargo metadata` failed.
-    #[error("cargo metadata failed: {0}")]
-    Metadata(String),
-    /// Sources that do not parse, or configs that break a rule; each line has its location.
-    #[error("{0}")]
-    Source(String),
-    /// A key no crate defines.
-    #[error("no crate defines the config key `{key}`{}", .closest.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
-    UnknownKey {
-        /// The key asked for.
-        key: String,
-        /// The closest existing key, if any is close.
-        closest: Option<String>,
-    },
-    /// A file could not be read or written.
-    #[error("could not {action} {}: {source}", .path.display())]
-    Io {
-        /// What was being done.
-        action: &'static str,
-        /// The file.
-        path: std::path::PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The runtime failed: a store could not be read or written.
-    #[error(transparent)]
-    Config(#[from] harmony_config::ConfigError),
-}
-
-/// Maps an I/O error to [`Error::Io`], naming what was being done and the path.
-pub(crate) fn io(
-    action: &'static str,
-    path: &std::path::Path,
-) -> impl FnOnce(std::io::Error) -> Error {
-    let path = path.to_owned();
-    move |source| Error::Io {
-        action,
-        path,
-        source,
+        Command::Schema { key } => schema::run(&load()?, key, &out),
+        Command::List => list::run(&load()?, &out),
+        Command::Get { key, show_secrets } => get::run(&load()?, key, *show_secrets, &out),
+        Command::Set { key, json, file } => {
+            set::run(&load()?, key, json.as_deref(), file.as_deref(), &out)
+        }
+        Command::Prompt { keys } => prompt::run(&load()?, keys, &out),
+        Command::Unset { key } => unset::run(&load()?, key, &out),
+        Command::Explain { key } => explain::run(&load()?, key, &out),
+        Command::Doctor => doctor::run(&load()?, &out),
+        Command::Push { keys, yes } => push::run(&load()?, keys, *yes, &out),
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use harmony_config::openbao::{Health, OpenbaoSecretStore};
 use harmony_config::{ConfigError, SecretStore};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The error for a command that needs OpenBao when `OPENBAO_URL` and `VAULT_ADDR` are unset.
 pub(crate) fn not_configured(command: &str) -> Error {

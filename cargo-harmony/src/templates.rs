@@ -4,7 +4,7 @@
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior};
 
-use crate::Error;
+use crate::error::Error;
 
 /// A minijinja environment for the template `name`.
 pub(crate) fn environment(name: &str) -> Result<Environment<'static>, Error> {

@@ -7,51 +7,41 @@ use harmony_codegen::generate::GeneratedConfig;
 use harmony_codegen::scan;
 use harmony_codegen::schema::{Problem, Severity};
 
-use crate::Error;
 use crate::cache::Cache;
-pub use crate::cache::{Mode as CacheMode, Stats as CacheStats};
+pub(crate) use crate::cache::Mode as CacheMode;
 use crate::cli::WorkspaceArgs;
+use crate::error::Error;
 
 /// The selected members of a workspace, each with its configs.
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// The workspace root, where `CONFIG.md` and `.env.example` go.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// The selected members, sorted by name.
-    pub crates: Vec<Crate>,
+    pub(crate) crates: Vec<Crate>,
     /// Problems in the sources, and keys defined twice.
-    pub problems: Vec<Problem>,
-    /// How many targets came from the cache, and how many were scanned.
-    pub cache: CacheStats,
+    pub(crate) problems: Vec<Problem>,
 }
 
 /// One member crate.
-pub struct Crate {
+pub(crate) struct Crate {
     /// The package name.
-    pub name: String,
+    pub(crate) name: String,
     /// The directory of its `Cargo.toml`.
-    pub manifest_dir: PathBuf,
+    pub(crate) manifest_dir: PathBuf,
     /// Its configs across every target, sorted by key, each once.
-    pub configs: Vec<GeneratedConfig>,
+    pub(crate) configs: Vec<GeneratedConfig>,
 }
 
 impl Workspace {
     /// Reads the workspace that `args` select; runs `cargo metadata --no-deps`, which needs no
-    /// network. Uses and updates the cache, trusting unchanged sizes and mtimes.
+    /// network. The cache is used as `mode` says: [`CacheMode::Sync`] trusts unchanged sizes
+    /// and mtimes and updates the cache, [`CacheMode::Check`] checks every cached file by its
+    /// bytes and writes nothing.
     ///
     /// # Errors
     ///
     /// When cargo metadata fails, a `-p` names no member, or a crate's manifest cannot be read.
-    pub fn load(args: &WorkspaceArgs) -> Result<Self, Error> {
-        Self::load_with(args, CacheMode::Sync)
-    }
-
-    /// [`Workspace::load`], with the cache used as `mode` says: [`CacheMode::Check`] checks
-    /// every cached file by its bytes and writes nothing.
-    ///
-    /// # Errors
-    ///
-    /// As [`Workspace::load`].
-    pub fn load_with(args: &WorkspaceArgs, mode: CacheMode) -> Result<Self, Error> {
+    pub(crate) fn load(args: &WorkspaceArgs, mode: CacheMode) -> Result<Self, Error> {
         let started = std::time::Instant::now();
         let mut command = cargo_metadata::MetadataCommand::new();
         command.no_deps();
@@ -109,13 +99,12 @@ impl Workspace {
             root: metadata.workspace_root.into_std_path_buf(),
             crates,
             problems,
-            cache: stats,
         })
     }
 
     /// Every config of the selected crates, with its crate, sorted by key.
     #[must_use]
-    pub fn configs(&self) -> Vec<(&Crate, &GeneratedConfig)> {
+    pub(crate) fn configs(&self) -> Vec<(&Crate, &GeneratedConfig)> {
         let mut all: Vec<_> = self
             .crates
             .iter()
@@ -130,7 +119,7 @@ impl Workspace {
     /// # Errors
     ///
     /// When no crate defines it; the message suggests the closest key.
-    pub fn find(&self, key: &str) -> Result<(&Crate, &GeneratedConfig), Error> {
+    pub(crate) fn find(&self, key: &str) -> Result<(&Crate, &GeneratedConfig), Error> {
         let configs = self.configs();
         configs
             .iter()
@@ -145,9 +134,15 @@ impl Workspace {
             })
     }
 
+    /// Where `config` is defined: `file:line`, relative to the workspace root.
+    pub(crate) fn location(&self, krate: &Crate, config: &GeneratedConfig) -> String {
+        let file = krate.manifest_dir.join(&config.file);
+        format!("{}:{}", relative(&self.root, &file), config.line)
+    }
+
     /// The errors among [`Workspace::problems`]; warnings are only printed.
     #[must_use]
-    pub fn errors(&self) -> Vec<&Problem> {
+    pub(crate) fn errors(&self) -> Vec<&Problem> {
         self.problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
@@ -207,9 +202,22 @@ fn duplicate_keys(crates: &[Crate]) -> Vec<Problem> {
     problems
 }
 
+/// `path` relative to `root`, with `/` separators on every platform; a path outside `root`
+/// stays whole.
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return path.to_string_lossy().into_owned();
+    };
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The key closest to `key` by edit distance, when it is close enough to be a typo.
 #[must_use]
-pub fn closest<'a>(key: &str, keys: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, keys: &[&'a str]) -> Option<&'a str> {
     keys.iter()
         .map(|candidate| {
             (
@@ -224,7 +232,15 @@ pub fn closest<'a>(key: &str, keys: &[&'a str]) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::closest;
+    use super::*;
+
+    #[test]
+    fn relative_paths_use_slashes() {
+        let root = Path::new("/ws");
+        let path = root.join("crates").join("a").join("CONFIG.md");
+        assert_eq!(relative(root, &path), "crates/a/CONFIG.md");
+        assert_eq!(relative(root, Path::new("/elsewhere/x")), "/elsewhere/x");
+    }
 
     #[test]
     fn suggests_the_closest_key_only_when_close() {

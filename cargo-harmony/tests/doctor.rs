@@ -29,11 +29,7 @@ fn a_healthy_store_passes() {
     fx.store();
     let out = stdout(&fx.cmd(&["doctor"]).assert().code(0));
     let db = fx.db().display().to_string();
-    line(
-        &out,
-        "ok",
-        &format!("database: {db} (from HARMONY_CONFIG_DB)"),
-    );
+    line(&out, "ok", &format!("database: {db} (from HARMONY_DB)"));
     #[cfg(unix)]
     line(&out, "ok", "database file: mode 0600");
     #[cfg(unix)]
@@ -140,10 +136,16 @@ fn a_stray_variable_gets_the_closest_key() {
             .assert()
             .code(0),
     );
-    let checks: Vec<serde_json::Value> = json
+    let mut checks: Vec<serde_json::Value> = json
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    let summary = checks.pop().unwrap();
+    assert_eq!(summary["reason"], "doctor-summary", "{json}");
+    assert_eq!(
+        (summary["problems"].as_u64(), summary["warnings"].as_u64()),
+        (Some(0), Some(1))
+    );
     assert!(checks.iter().all(|c| c["reason"] == "check"), "{json}");
     let stray = checks
         .iter()
@@ -151,6 +153,53 @@ fn a_stray_variable_gets_the_closest_key() {
         .unwrap();
     assert_eq!(stray["variable"], "HARMONY_CONFIG_app_Dbb");
     assert_eq!(stray["suggestion"], "HARMONY_CONFIG_app_Db");
+}
+
+#[test]
+fn a_database_from_a_newer_version_says_to_upgrade() {
+    use std::io::{Seek, SeekFrom, Write};
+
+    let fx = Fixture::new();
+    fx.store();
+    // SQLite's header keeps `PRAGMA user_version` as 4 big-endian bytes at offset 60.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(fx.db())
+        .unwrap();
+    file.seek(SeekFrom::Start(60)).unwrap();
+    file.write_all(&99u32.to_be_bytes()).unwrap();
+    drop(file);
+    let before = std::fs::read(fx.db()).unwrap();
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
+    line(&out, "problem", "has schema version 99, newer than the 1");
+    assert!(out.contains("fix: upgrade cargo-harmony"), "{out}");
+    assert!(!out.contains("integrity"), "{out}");
+    assert_eq!(std::fs::read(fx.db()).unwrap(), before);
+}
+
+#[test]
+fn the_old_database_variable_is_flagged_with_its_new_name() {
+    let fx = Fixture::new();
+    fx.store();
+    let elsewhere = fx.dir.path().join("elsewhere.db");
+    let out = stdout(
+        &fx.cmd(&["doctor"])
+            .env("HARMONY_CONFIG_DB", &elsewhere)
+            .assert()
+            .code(0),
+    );
+    line(
+        &out,
+        "warn",
+        "environment: HARMONY_CONFIG_DB matches no config key",
+    );
+    assert!(
+        out.contains("fix: HARMONY_CONFIG_DB no longer controls the runtime: it is now only the value of a key `DB`; rename it to HARMONY_DB"),
+        "{out}"
+    );
+    // The database is still the one at HARMONY_DB, and the old variable's path was not created.
+    line(&out, "ok", "database integrity: ok, 1 stored value");
+    assert!(!elsewhere.exists());
 }
 
 #[test]

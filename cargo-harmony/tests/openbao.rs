@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, text};
+use common::{Fixture, messages, reasons, text};
 use expectrl::Expect;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
@@ -20,6 +20,15 @@ use harmony_test_servers::{Bao, Oidc};
 
 const PASSWORD: &str = "correct-horse-battery";
 const VALUE: &str = r#"{"host": "db.internal", "port": 5432, "password": "hunter2"}"#;
+/// `openbao setup` creating the userpass user `alice`, her password in `ALICE_PW`.
+const SETUP_ALICE: [&str; 6] = [
+    "openbao",
+    "setup",
+    "--userpass-user",
+    "alice",
+    "--userpass-password-env",
+    "ALICE_PW",
+];
 const CHANGED: &str = r#"{"host": "db2.internal", "port": 5432, "password": "swordfish"}"#;
 
 /// A workspace, a private HOME and data directory, and the server the commands talk to.
@@ -139,19 +148,86 @@ fn kv_data(bao: &Bao) -> serde_json::Value {
     json["data"]["data"].clone()
 }
 
+/// With the team store down, `get` names why it was passed over, and `unset` clears the local
+/// copy, says the store may still hold the key, and exits 1.
+#[test]
+fn with_openbao_down_get_says_why_and_unset_reports_the_store() {
+    let team = Team {
+        fx: Fixture::new(),
+        home: tempfile::tempdir().unwrap(),
+        // Nothing listens on port 9 of loopback.
+        url: "http://127.0.0.1:9".to_owned(),
+    };
+    team.store_locally(VALUE);
+    let get = team.run(&["get", "app.Db"], &[("OPENBAO_TOKEN", "s.none")]);
+    assert!(get.code == Some(0), "{}", get.all);
+    let unset = team.run(&["unset", "app.Db"], &[("OPENBAO_TOKEN", "s.none")]);
+    assert_eq!(unset.code, Some(1), "{}", unset.all);
+    assert!(
+        unset.all.contains("removed `app.Db` from sqlite"),
+        "{}",
+        unset.all
+    );
+    assert!(
+        unset.all.contains("could not be asked") && unset.all.contains("127.0.0.1:9"),
+        "{}",
+        unset.all
+    );
+    let missing = team.run(&["get", "app.Db"], &[("OPENBAO_TOKEN", "s.none")]);
+    assert_eq!(missing.code, Some(2), "{}", missing.all);
+    assert!(missing.all.contains("(not used: "), "{}", missing.all);
+    for run in [&get, &unset, &missing] {
+        run.assert_no_secrets(&["s.none"]);
+    }
+}
+
+/// `openbao setup`, `login`, `push` and `doctor` with `--message-format json`: every line of
+/// stdout reads back as a `Message`.
+#[test]
+fn team_commands_print_json_lines() {
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let json = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["--message-format", "json"];
+        all.extend_from_slice(args);
+        let output = team
+            .command(&all, env)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let run = Run::new(&output, Duration::ZERO);
+        assert!(run.code == Some(0), "{args:?}: {}", run.all);
+        run.assert_no_secrets(&[bao.root_token()]);
+        reasons(&messages(&output.stdout))
+    };
+    let root = [("OPENBAO_TOKEN", bao.root_token()), ("ALICE_PW", PASSWORD)];
+    let setup = json(&SETUP_ALICE, &root);
+    assert!(
+        !setup.is_empty() && setup.iter().all(|r| r == "setup"),
+        "{setup:?}"
+    );
+    let alice = [
+        ("OPENBAO_USERNAME", "alice"),
+        ("OPENBAO_PASSWORD", PASSWORD),
+    ];
+    assert_eq!(json(&["login"], &alice), ["login"]);
+    assert_eq!(json(&["login"], &[]), ["login"], "already logged in");
+    team.store_locally(VALUE);
+    assert_eq!(json(&["push", "--yes"], &[]), ["push", "push-summary"]);
+    let doctor = json(&["doctor"], &[]);
+    assert_eq!(doctor.last().map(String::as_str), Some("doctor-summary"));
+    assert!(
+        doctor.iter().filter(|r| *r == "check").count() >= 6,
+        "{doctor:?}"
+    );
+}
+
 #[test]
 fn setup_twice_then_userpass_login_push_and_doctor() {
     let bao = Bao::dev();
     let team = Team::new(&bao);
     let root = [("OPENBAO_TOKEN", bao.root_token()), ("ALICE_PW", PASSWORD)];
-    let setup = [
-        "openbao",
-        "setup",
-        "--userpass-user",
-        "alice",
-        "--userpass-password-env",
-        "ALICE_PW",
-    ];
+    let setup = SETUP_ALICE;
 
     let first = team.run(&setup, &root);
     assert!(first.code == Some(0), "{}", first.all);

@@ -566,7 +566,7 @@ fn json_messages_are_one_object_per_line_with_a_reason() {
     assert_eq!(db["key"], "alpha.Db");
     assert_eq!(db["crate"], "alpha");
     let summary = lines.last().expect("a summary");
-    assert_eq!(summary["reason"], "summary");
+    assert_eq!(summary["reason"], "sync-summary");
     assert_eq!(summary["written"], 5);
 
     let again = json_lines(&ws.run(&["sync", "--message-format", "json"]));

@@ -1,7 +1,7 @@
 //! The generated accessor module of one target: quote, then prettyplease, behind an
 //! `@generated` header. The output depends only on its input, sorted by key.
 
-use heck::ToSnakeCase;
+use harmony_naming::{accessor_name, env_var_name};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -33,32 +33,6 @@ pub fn schema_text(schema: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// The name of a key's accessor: snake case, with `.` and `-` turned into `_`.
-///
-/// `BrocadeSwitchAuth` gives `brocade_switch_auth`, `custom.key-name` gives `custom_key_name`,
-/// and `HTTPConfig` gives `http_config`.
-#[must_use]
-pub fn accessor_name(key: &str) -> String {
-    key.replace(['.', '-'], "_").to_snake_case()
-}
-
-/// The environment variable that holds a key's value, as `harmony_config::env_var_name`
-/// computes it at run time.
-#[must_use]
-pub fn env_var_name(key: &str) -> String {
-    let safe: String = key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("HARMONY_CONFIG_{safe}")
 }
 
 /// The source of the accessor module for one target, formatted, with its header.
@@ -236,17 +210,6 @@ fn info(accessor: &Accessor) -> Result<TokenStream, String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn accessor_names_follow_heck_snake_case() {
-        assert_eq!(accessor_name("BrocadeSwitchAuth"), "brocade_switch_auth");
-        assert_eq!(accessor_name("custom.key-name"), "custom_key_name");
-        assert_eq!(accessor_name("HTTPConfig"), "http_config");
-        assert_eq!(
-            accessor_name("myproj.DatabaseConfig"),
-            "myproj_database_config"
-        );
-    }
-
     fn accessor(key: &str, cfgs: &[&str]) -> Accessor {
         Accessor {
             key: key.to_owned(),
@@ -296,13 +259,5 @@ mod tests {
     fn a_keyword_accessor_is_an_error_not_a_panic() {
         assert!(module_source("src/lib.rs", &[accessor("type", &[])]).is_err());
         assert!(module_source("src/lib.rs", &[accessor("9lives", &[])]).is_err());
-    }
-
-    #[test]
-    fn env_var_names_match_the_runtime() {
-        assert_eq!(
-            env_var_name("custom.key-name"),
-            "HARMONY_CONFIG_custom_key_name"
-        );
     }
 }

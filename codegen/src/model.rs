@@ -8,7 +8,6 @@ use syn::{Attribute, Fields, Generics, Ident};
 
 use crate::attr::{self, Both, ContainerAttrs, FieldAttrs, VariantAttrs};
 use crate::case::RenameRule;
-use crate::check;
 use crate::ctxt::Ctxt;
 use crate::ty::Ty;
 
@@ -295,7 +294,7 @@ impl ConfigStruct {
             Some((key, span)) => (key.clone(), *span),
             None => (ident.unraw().to_string(), ident.span()),
         };
-        if let Err(problem) = check::validate_key(&key) {
+        if let Err(problem) = harmony_naming::validate_key(&key) {
             let hint = if def.attrs.key.is_none() {
                 "; set one with `#[config(key = \"...\")]`"
             } else {

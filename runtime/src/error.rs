@@ -1,5 +1,6 @@
 //! `ConfigError`: what failed, where, and how to fix it. Never a secret value.
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can go wrong while resolving or storing a config value.
@@ -8,7 +9,10 @@ use std::path::PathBuf;
 /// a fix. No message ever contains the value of a field: serde's messages, which can quote the
 /// offending value, are rebuilt from the field path and the expected type (see
 /// [`crate::redact`]).
-#[derive(Debug, thiserror::Error)]
+///
+/// Its `Debug` is its message, so `fn main() -> Result<(), ConfigError>` prints
+/// `Error: no value for ...` with the fix, rather than the variant's fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No source holds a value for the key.
@@ -119,8 +123,9 @@ pub enum ConfigError {
         action: String,
         /// The database file.
         path: PathBuf,
-        /// The underlying error.
-        source: sqlx::Error,
+        /// The underlying error, boxed so that the database library's type stays out of this
+        /// crate's API.
+        source: Box<dyn std::error::Error + Send + Sync>,
         /// A hint on how to fix it, starting with ". ", or empty.
         hint: &'static str,
     },
@@ -139,7 +144,7 @@ pub enum ConfigError {
     },
 
     /// A SQLite database that fails SQLite's own check of its pages. Nothing was written to it.
-    #[error("SQLite database {} is damaged: {problem}. It was left untouched: move it aside to start afresh, or set HARMONY_CONFIG_DB to another file", .path.display())]
+    #[error("SQLite database {} is damaged: {problem}. It was left untouched: move it aside to start afresh, or set HARMONY_DB to another file", .path.display())]
     Damaged {
         /// The database file.
         path: PathBuf,
@@ -166,7 +171,7 @@ pub enum ConfigError {
     },
 
     /// A database written by a newer version of this crate.
-    #[error("SQLite database {} has schema version {version}, newer than the {supported} this harmony_config understands: upgrade it, or set HARMONY_CONFIG_DB to another file", .path.display())]
+    #[error("SQLite database {} has schema version {version}, newer than the {supported} this harmony_config understands: upgrade it, or set HARMONY_DB to another file", .path.display())]
     SchemaTooNew {
         /// The database file.
         path: PathBuf,
@@ -201,6 +206,7 @@ pub enum ConfigError {
     },
 
     /// The user pressed Ctrl-C or Esc at a prompt. Nothing was stored.
+    #[cfg(feature = "prompt")]
     #[error("cancelled: `{key}` was not stored")]
     Cancelled {
         /// The config key.
@@ -208,6 +214,7 @@ pub enum ConfigError {
     },
 
     /// The terminal failed during a prompt, or the answers cannot be made to fit.
+    #[cfg(feature = "prompt")]
     #[error("prompt for `{key}`: {message}")]
     Prompt {
         /// The config key.
@@ -218,7 +225,7 @@ pub enum ConfigError {
 
     /// No home directory, so no default database path.
     #[error(
-        "could not find a data directory for the default database: set HARMONY_CONFIG_DB to a file path, or HOME"
+        "could not find a data directory for the default database: set HARMONY_DB to a file path, or HOME"
     )]
     NoDataDir,
 
@@ -271,6 +278,7 @@ pub enum ConfigError {
 
     /// No way to log in to a secret store was configured, and no cached login is valid. A `get`
     /// through [`crate::StoreSource`] falls through to the next source.
+    #[cfg(feature = "openbao")]
     #[error(
         "not logged in to {store}: run `cargo harmony login`, or set OPENBAO_TOKEN, or OPENBAO_USERNAME and OPENBAO_PASSWORD"
     )]
@@ -291,6 +299,7 @@ pub enum ConfigError {
     },
 
     /// The OIDC device login failed.
+    #[cfg(feature = "cli")]
     #[error("OIDC login at {issuer}: could not {action}: {problem}")]
     Oidc {
         /// The issuer URL.
@@ -300,6 +309,13 @@ pub enum ConfigError {
         /// What went wrong, and how to fix it. Never a token.
         problem: String,
     },
+}
+
+// `fn main() -> Result<(), ConfigError>` prints the error with `Debug`: make that the message.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 fn attempts_text(attempts: &[(String, ConfigError)]) -> String {
@@ -315,13 +331,23 @@ impl ConfigError {
     /// through to the next source: unavailable, denied, or not logged in.
     #[must_use]
     pub fn is_store_unavailable(&self) -> bool {
+        #[cfg(feature = "openbao")]
+        if matches!(self, Self::NotLoggedIn { .. }) {
+            return true;
+        }
         matches!(
             self,
-            Self::StoreUnavailable { .. }
-                | Self::StoreDenied { .. }
-                | Self::StoreAuth { .. }
-                | Self::NotLoggedIn { .. }
+            Self::StoreUnavailable { .. } | Self::StoreDenied { .. } | Self::StoreAuth { .. }
         )
+    }
+
+    /// The error of a `get` that no source answered, naming each source tried.
+    pub(crate) fn not_found(key: &str, tried: impl Iterator<Item = String>) -> Self {
+        Self::NotFound {
+            key: key.to_owned(),
+            tried: tried.collect(),
+            env_var: crate::env_var_name(key),
+        }
     }
 
     pub(crate) fn io(

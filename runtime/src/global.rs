@@ -1,10 +1,8 @@
 //! The process-wide manager behind `harmony_config::get` and `harmony_config::set`.
 
-use std::sync::Arc;
-
 use tokio::sync::OnceCell;
 
-use crate::{Config, ConfigError, ConfigManager, ConfigSource, EnvSource, SqliteSource};
+use crate::{Access, Config, ConfigError, ConfigManager};
 
 static MANAGER: OnceCell<ConfigManager> = OnceCell::const_new();
 
@@ -61,28 +59,13 @@ pub async fn set<T: Config>(value: &T) -> Result<(), ConfigError> {
     manager().await?.set(value).await
 }
 
-/// The chain used without [`init`]: [`EnvSource`], then OpenBao when `OPENBAO_URL` or
-/// `VAULT_ADDR` is set (see [`crate::openbao`]), then the database at
-/// [`SqliteSource::default_path`].
-///
-/// Building it contacts no server and opens no file: the database is opened when a `get` or
-/// `set` first reaches it ([`SqliteSource::deferred`]), so a value from the environment is
-/// read without it, and an unusable database is reported by the call that needs it.
+/// The chain used without [`init`]: [`ConfigManager::from_env`] with [`Access::ReadWrite`].
 ///
 /// # Errors
 ///
-/// When there is no home directory for the default database, or an OpenBao setting in the
-/// environment is invalid.
+/// As [`ConfigManager::from_env`].
 pub async fn default_manager() -> Result<ConfigManager, ConfigError> {
-    let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
-    #[cfg(feature = "openbao")]
-    if let Some(team) = crate::openbao::source_from_env()? {
-        sources.push(Arc::new(team));
-    }
-    sources.push(Arc::new(SqliteSource::deferred(
-        SqliteSource::default_path()?,
-    )));
-    Ok(ConfigManager::new(sources))
+    ConfigManager::from_env(Access::ReadWrite)
 }
 
 async fn manager() -> Result<&'static ConfigManager, ConfigError> {

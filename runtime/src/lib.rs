@@ -41,12 +41,16 @@
 //!
 //! Without [`init`], values resolve through [`EnvSource`] (`HARMONY_CONFIG_{KEY}` holding the
 //! value as JSON), then [`SqliteSource`] at `~/.local/share/harmony/config/config.db`
-//! (`HARMONY_CONFIG_DB` overrides the path). `set` writes to the first source that persists.
+//! (`HARMONY_DB` overrides the path). `set` writes to the first source that persists.
 //!
 //! When `OPENBAO_URL` (or `VAULT_ADDR`) is set, the team store [`openbao`] joins the chain
 //! between the two: env, then OpenBao, then SQLite. Team values win over local copies, SQLite
 //! still answers while OpenBao is down, and a write OpenBao refuses goes to SQLite with a
 //! warning. This needs the `openbao` feature, on by default.
+//!
+//! [`ConfigManager::from_env`] builds that chain, also read-only, for tools that only look;
+//! [`ConfigManager::provenance`] says what each source holds for a key, and
+//! [`ConfigManager::set_json`] stores an untyped value by the same write rule.
 //!
 //! # Prompting
 //!
@@ -57,6 +61,13 @@
 //! prompts. Without a terminal, or with `CI` set, it fails at once with
 //! [`ConfigError::NoTerminal`], which names the variable to set. The `prompt` feature, on by
 //! default, carries this part; see [`prompt`].
+//!
+//! # Features
+//!
+//! - `openbao` (default): the OpenBao store, with token, userpass and cached logins.
+//! - `prompt` (default): the questions at the terminal.
+//! - `cli`: what only `cargo harmony` runs, so that applications do not compile it: the
+//!   OIDC device login and `openbao::setup`.
 //!
 //! # Attributes of `#[derive(Config)]`
 //!
@@ -76,19 +87,22 @@ mod manager;
 pub mod openbao;
 #[cfg(feature = "prompt")]
 pub mod prompt;
+mod provenance;
 pub mod redact;
+pub mod schema;
 mod secret;
 mod source;
 
-pub use config::{Config, env_var_name};
+pub use config::Config;
 pub use error::ConfigError;
 pub use generated::ConfigInfo;
 pub use global::{default_manager, get, get_or_prompt, get_or_prompt_with_schema, init, set};
-pub use manager::ConfigManager;
+pub use manager::{Access, ConfigManager, Stored, Unset};
+pub use provenance::{Held, Holds, Provenance};
 pub use secret::Secret;
 pub use source::{
-    ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SecretStore, SqliteSource,
-    StoreSource,
+    ConfigSource, EnvLookupSource, EnvSource, LocalFileSource, SecretStore, SqliteEntry,
+    SqliteSource, StoreSource,
 };
 
 /// Derives [`Config`]; see the crate documentation for its attributes.
@@ -97,8 +111,12 @@ pub use harmony_config_derive::Config;
 /// Re-exported for implementors of [`ConfigSource`].
 pub use async_trait::async_trait;
 
+/// The naming rules: keys, variable names, accessor names, schema keywords, control variables.
+pub use harmony_naming as naming;
 /// The JSON Schema keyword that marks a secret field, next to `writeOnly: true`.
-pub const SECRET_SCHEMA_KEYWORD: &str = "x-harmony-secret";
+pub use harmony_naming::SECRET_KEYWORD as SECRET_SCHEMA_KEYWORD;
+/// The environment variable that holds a key's value; see [`naming::env_var_name`].
+pub use harmony_naming::env_var_name;
 
 /// Runs blocking file work off the async executor.
 async fn blocking<T: Send + 'static>(

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::config::validate_key;
+use crate::provenance::{Held, Holds, Provenance};
 use crate::redact::{is_secret_path, sanitize_serde_message};
-use crate::{Config, ConfigError, ConfigSource, env_var_name};
+use crate::{Config, ConfigError, ConfigSource, EnvSource, SqliteSource, env_var_name};
 
 /// An ordered chain of sources. The first source that holds a value wins.
 ///
@@ -23,13 +24,57 @@ use crate::{Config, ConfigError, ConfigSource, env_var_name};
 /// ```
 pub struct ConfigManager {
     sources: Vec<Arc<dyn ConfigSource>>,
+    /// Built read-only: every write is refused.
+    read_only: bool,
+}
+
+/// How the default chain ([`ConfigManager::from_env`]) may use the local database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Reads and writes; the first write creates the database.
+    ReadWrite,
+    /// Reads only: the database is never created, migrated or written, and the manager
+    /// refuses every write. For tools that inspect, such as `cargo harmony explain`.
+    ReadOnly,
 }
 
 impl ConfigManager {
     /// A manager over `sources`, asked in the order given.
     #[must_use]
     pub fn new(sources: Vec<Arc<dyn ConfigSource>>) -> Self {
-        Self { sources }
+        Self {
+            sources,
+            read_only: false,
+        }
+    }
+
+    /// The default chain, from the environment: [`EnvSource`], then OpenBao when
+    /// `OPENBAO_URL` or `VAULT_ADDR` is set (see [`crate::openbao`]), then the database at
+    /// [`SqliteSource::default_path`].
+    ///
+    /// Building it contacts no server and opens no file. The database is opened when a read or
+    /// write first reaches it, so a value from the environment is read without it, and an
+    /// unusable database is reported by the call that needs it. Reading never creates it.
+    ///
+    /// # Errors
+    ///
+    /// When there is no home directory for the default database, or an OpenBao setting in the
+    /// environment is invalid.
+    pub fn from_env(access: Access) -> Result<Self, ConfigError> {
+        let mut sources: Vec<Arc<dyn ConfigSource>> = vec![Arc::new(EnvSource)];
+        #[cfg(feature = "openbao")]
+        if let Some(team) = crate::openbao::source_from_env()? {
+            sources.push(Arc::new(team));
+        }
+        let path = SqliteSource::default_path()?;
+        sources.push(Arc::new(match access {
+            Access::ReadWrite => SqliteSource::deferred(path),
+            Access::ReadOnly => SqliteSource::read_only(path),
+        }));
+        Ok(Self {
+            sources,
+            read_only: access == Access::ReadOnly,
+        })
     }
 
     /// The sources, in the order they are asked.
@@ -59,10 +104,39 @@ impl ConfigManager {
                 return decode(value, &source.origin(T::KEY));
             }
         }
-        Err(ConfigError::NotFound {
-            key: T::KEY.to_owned(),
-            tried: self.sources.iter().map(|s| s.name()).collect(),
-            env_var: env_var_name(T::KEY),
+        Err(ConfigError::not_found(
+            T::KEY,
+            self.sources.iter().map(|s| s.name()),
+        ))
+    }
+
+    /// What every source holds for `key`, in chain order, and so which one a `get` reads:
+    /// [`Provenance::winner`]. A team store that cannot answer now is reported with the
+    /// reason, where a `get` would pass over it silently after one warning.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidKey`] for a key that cannot be stored. A source that fails is
+    /// reported in its place, not returned.
+    pub async fn provenance(&self, key: &str) -> Result<Provenance, ConfigError> {
+        validate_key(key)?;
+        let mut sources = Vec::with_capacity(self.sources.len());
+        for source in &self.sources {
+            let holds = match source.probe(key).await {
+                Ok(Some(value)) => Holds::Value(value),
+                Ok(None) => Holds::Nothing,
+                Err(error) if error.is_store_unavailable() => Holds::Unavailable(error),
+                Err(error) => Holds::Error(error),
+            };
+            sources.push(Held {
+                source: source.name(),
+                persists: source.should_persist(),
+                holds,
+            });
+        }
+        Ok(Provenance {
+            key: key.to_owned(),
+            sources,
         })
     }
 
@@ -76,7 +150,72 @@ impl ConfigManager {
     /// When every persisting source refuses the write, or none exists.
     pub async fn set<T: Config>(&self, value: &T) -> Result<(), ConfigError> {
         validate_key(T::KEY)?;
-        self.store(T::KEY, &encode(value)?).await.map(drop)
+        self.store(T::KEY, &encode(value)?).await?.warn(T::KEY);
+        Ok(())
+    }
+
+    /// Stores a JSON object under `key` by the write rule of [`ConfigManager::set`], for tools
+    /// that hold a value but no Rust type. The value is stored as it is: check it against the
+    /// key's schema first.
+    ///
+    /// Returns where the value went and which sources refused it first; the caller says so,
+    /// since nothing here logs.
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigManager::set`], and [`ConfigError::NotAnObject`] when `value` is not an
+    /// object.
+    pub async fn set_json(&self, key: &str, value: &Value) -> Result<Stored, ConfigError> {
+        validate_key(key)?;
+        if !value.is_object() {
+            return Err(ConfigError::NotAnObject {
+                key: key.to_owned(),
+                source_name: "the value being set".to_owned(),
+                found: json_type(value),
+            });
+        }
+        self.store(key, value).await
+    }
+
+    /// Removes the value of `key` from every source that persists values and holds one.
+    /// Sources that never persist, such as the environment, are left as they are:
+    /// [`ConfigManager::provenance`] shows what they still hold. A team store that cannot
+    /// answer now is passed over and reported, so that the others are still cleared.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::ReadOnly`] on a read-only chain, or the first other error of a source
+    /// that cannot be read or refuses the removal; the sources before it have been cleared.
+    pub async fn unset(&self, key: &str) -> Result<Unset, ConfigError> {
+        validate_key(key)?;
+        self.writable()?;
+        let mut done = Unset {
+            removed: Vec::new(),
+            unavailable: Vec::new(),
+        };
+        for source in self.sources.iter().filter(|s| s.should_persist()) {
+            match source.probe(key).await {
+                Ok(Some(_)) => {
+                    source.unset(key).await?;
+                    done.removed.push(source.name());
+                }
+                Ok(None) => {}
+                Err(error) if error.is_store_unavailable() => {
+                    done.unavailable.push((source.name(), error));
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(done)
+    }
+
+    fn writable(&self) -> Result<(), ConfigError> {
+        if self.read_only {
+            return Err(ConfigError::ReadOnly {
+                source_name: "the chain built with `Access::ReadOnly`".to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Resolves `T` like [`ConfigManager::get`], and asks at the terminal when no source holds
@@ -92,7 +231,7 @@ impl ConfigManager {
     ///
     /// As [`ConfigManager::get`], and:
     /// - [`ConfigError::NoTerminal`] at once when there is no terminal to ask on;
-    /// - [`ConfigError::Cancelled`] on Ctrl-C, with nothing stored;
+    /// - `ConfigError::Cancelled` on Ctrl-C, with nothing stored;
     /// - as [`ConfigManager::set`] when the answer cannot be stored.
     pub async fn get_or_prompt<T: Config>(&self) -> Result<T, ConfigError> {
         let schema =
@@ -126,6 +265,8 @@ impl ConfigManager {
         if let Found::Valid(config) = found {
             return Ok(config);
         }
+        // Answers that could not be stored would be lost: refuse before asking.
+        self.writable()?;
         if let Some(reason) = no_terminal_reason() {
             return Err(found.no_terminal(reason));
         }
@@ -145,8 +286,9 @@ impl ConfigManager {
         };
         let value = form.repair_in(&turn, value, problem::<T>).await?;
         let config = decode::<T>(value.clone(), "the answers")?;
-        let stored_in = self.store(T::KEY, &value).await?;
-        eprintln!("Stored `{}` in {stored_in}.", T::KEY);
+        let stored = self.store(T::KEY, &value).await?;
+        stored.warn(T::KEY);
+        eprintln!("Stored `{}` in {}.", T::KEY, stored.source);
         Ok(config)
     }
 
@@ -180,20 +322,18 @@ impl ConfigManager {
         Ok(Found::Missing)
     }
 
-    /// Stores a JSON object by the write rule; returns the name of the source that took it.
-    async fn store(&self, key: &str, json: &Value) -> Result<String, ConfigError> {
+    /// Stores a JSON object by the write rule: the first source that persists, then the next
+    /// when one refuses.
+    async fn store(&self, key: &str, json: &Value) -> Result<Stored, ConfigError> {
+        self.writable()?;
         let mut attempts: Vec<(String, ConfigError)> = Vec::new();
         for source in self.sources.iter().filter(|s| s.should_persist()) {
             match source.set(key, json).await {
                 Ok(()) => {
-                    for (failed, error) in &attempts {
-                        tracing::warn!(
-                            key,
-                            "stored `{key}` in {} because {failed} refused it: {error}",
-                            source.name()
-                        );
-                    }
-                    return Ok(source.name());
+                    return Ok(Stored {
+                        source: source.name(),
+                        refused: attempts,
+                    });
                 }
                 Err(error) => attempts.push((source.name(), error)),
             }
@@ -207,6 +347,41 @@ impl ConfigManager {
             key: key.to_owned(),
             attempts,
         })
+    }
+}
+
+/// What [`ConfigManager::unset`] did.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Unset {
+    /// The sources the value was removed from.
+    pub removed: Vec<String>,
+    /// Team stores that could not answer, with why: they may still hold a value.
+    pub unavailable: Vec<(String, ConfigError)>,
+}
+
+/// Where [`ConfigManager::set_json`] stored a value.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Stored {
+    /// The name of the source that took the value.
+    pub source: String,
+    /// The sources that refused it first, in order, each with its error. The value is in
+    /// [`Stored::source`] instead, and a team store that refused it should get it later
+    /// (`cargo harmony push`).
+    pub refused: Vec<(String, ConfigError)>,
+}
+
+impl Stored {
+    /// Logs a warning for each source that refused the value, naming where it went instead.
+    fn warn(&self, key: &str) {
+        for (refused, error) in &self.refused {
+            tracing::warn!(
+                key,
+                "stored `{key}` in {} because {refused} refused it: {error}",
+                self.source
+            );
+        }
     }
 }
 

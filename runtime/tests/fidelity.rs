@@ -49,6 +49,8 @@ struct Case {
     rewrite: fn(Value) -> Result<Value, String>,
     /// schemars 1.x's schema for the type, for comparison only.
     schemars: Value,
+    /// The derive's `Config::SECRET_FIELDS`.
+    secret_fields: &'static [&'static str],
     instances: Vec<String>,
 }
 
@@ -68,6 +70,7 @@ macro_rules! cases {
                 serde_json::to_value(read).map_err(|error| error.to_string())
             },
             schemars: serde_json::to_value(config_schemars::<cases::$ty>()).unwrap(),
+            secret_fields: <cases::$ty as harmony_config::Config>::SECRET_FIELDS,
             instances: $instances.into_iter().map(Into::into).collect(),
         }),*]
     };
@@ -423,6 +426,18 @@ fn all_cases() -> Vec<Case> {
             r#"{"token": "t", "pin": 65536, "password": "p"}"#,
             r#"{"token": "t", "pin": "1234", "password": "p"}"#,
             r#"{"token": "t", "pin": 1234}"#, r#"{"pin": 1234, "password": "p"}"#,
+        ],
+        NestedSecrets => [
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [], "tokens": {}, "auth": "Anonymous", "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "backup": {"user": "b", "password": "q"}, "replicas": [{"user": "r", "password": "s"}], "tokens": {"a": "t"}, "auth": {"Token": "t"}, "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "backup": null, "replicas": [], "tokens": {}, "auth": {"Basic": {"user": "u", "password": "p"}}, "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u"}, "replicas": [], "tokens": {}, "auth": "Anonymous", "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [{"user": "r"}], "tokens": {}, "auth": "Anonymous", "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [], "tokens": {"a": 1}, "auth": "Anonymous", "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [], "tokens": {}, "auth": {"Token": 1}, "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [], "tokens": {}, "auth": {"Anonymous": null}, "tls": {"cert": "c", "key": "k"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [], "tokens": {}, "auth": "Anonymous", "tls": {"cert": "c"}, "plain": "x"}"#,
+            r#"{"db": {"user": "u", "password": "p"}, "replicas": [], "tokens": {}, "auth": "Anonymous", "tls": {"cert": "c", "key": "k"}}"#,
         ],
         Renamed => [
             r#"{"kind": "a", "in_name": 1, "match": true}"#,
@@ -943,6 +958,47 @@ fn emitter_warns_only_where_expected() {
         "unexpected problems: {unexpected:#?}"
     );
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+}
+
+/// Fields that schemars marks `writeOnly` because serde never writes them
+/// (`skip_serializing`): the typed path masks them too, which hides nothing it should show.
+const WRITE_ONLY_BY_SCHEMARS: &[(&str, &str)] = &[("Skips", "write_only")];
+
+/// What an application's typed `get_or_prompt` masks (schemars' schema and the derive's
+/// `SECRET_FIELDS`) covers what `cargo harmony` masks (the generated schema), and the reverse.
+#[test]
+fn typed_and_generated_secrets_agree() {
+    use harmony_config::redact::is_secret_path;
+    use harmony_config::schema::secret_paths;
+
+    let (schemas, _) = generate();
+    let mut compared = 0;
+    for case in all_cases() {
+        let generated = secret_paths(&schemas[case.name]);
+        let mut typed = secret_paths(&case.schemars);
+        typed.extend(case.secret_fields.iter().map(|f| (*f).to_owned()));
+        let typed_refs: Vec<&str> = typed.iter().map(String::as_str).collect();
+        let generated_refs: Vec<&str> = generated.iter().map(String::as_str).collect();
+        for path in &generated {
+            assert!(
+                is_secret_path(path, &typed_refs),
+                "{}: `{path}` is secret in the generated schema only ({typed:?})",
+                case.name
+            );
+        }
+        for path in &typed {
+            if WRITE_ONLY_BY_SCHEMARS.contains(&(case.name, path.as_str())) {
+                continue;
+            }
+            assert!(
+                is_secret_path(path, &generated_refs),
+                "{}: `{path}` is secret to the typed path only ({generated:?})",
+                case.name
+            );
+        }
+        compared += generated.len();
+    }
+    assert!(compared >= 10, "only {compared} secret paths compared");
 }
 
 /// Every config in cases.rs has instances, and the suite is as large as issue 3 asks.

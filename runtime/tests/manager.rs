@@ -9,9 +9,10 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Captured, Server, TempStore};
+use common::{Captured, Server, TempStore, sqlite_with_sample};
 use harmony_config::{
-    ConfigError, ConfigManager, ConfigSource, EnvSource, LocalFileSource, SqliteSource,
+    Config, ConfigError, ConfigManager, ConfigSource, EnvSource, Holds, LocalFileSource,
+    SqliteSource,
 };
 
 /// A file source that cannot write: its directory is a regular file.
@@ -131,5 +132,108 @@ async fn hand_written_impls_with_bad_keys_are_refused() {
     assert!(matches!(
         manager.set(&Escaping {}).await,
         Err(ConfigError::InvalidKey { .. })
+    ));
+}
+
+#[tokio::test]
+async fn provenance_shows_every_source_and_the_one_a_get_reads() {
+    let store = TempStore::new();
+    let sqlite = Arc::new(sqlite_with_sample(&store).await);
+    let env = |value: &'static str| {
+        EnvSource::with_lookup(move |name| {
+            (name == "HARMONY_CONFIG_test_Server").then(|| value.to_owned())
+        })
+    };
+    let shadowed = ConfigManager::new(vec![
+        Arc::new(env(r#"{"host": "env", "port": 1, "password": "p"}"#)),
+        sqlite.clone(),
+    ]);
+    let provenance = shadowed.provenance(Server::KEY).await.unwrap();
+    assert_eq!(provenance.winner(), Some(0));
+    assert!(
+        matches!(&provenance.sources[1].holds, Holds::Value(v) if v["host"] == "db.example.com")
+    );
+    assert!(!provenance.sources[0].persists && provenance.sources[1].persists);
+    assert_eq!(provenance.into_value().unwrap().1["host"], "env");
+
+    // A variable that does not parse stops the walk here, as it stops a `get`.
+    let broken = ConfigManager::new(vec![Arc::new(env("{")), sqlite]);
+    let provenance = broken.provenance(Server::KEY).await.unwrap();
+    assert!(matches!(
+        provenance.sources[0].holds,
+        Holds::Error(ConfigError::Parse { .. })
+    ));
+    assert!(matches!(
+        provenance.into_value(),
+        Err(ConfigError::Parse { .. })
+    ));
+    assert!(matches!(
+        broken.provenance("../x").await,
+        Err(ConfigError::InvalidKey { .. })
+    ));
+}
+
+#[tokio::test]
+async fn set_json_stores_by_the_write_rule_and_says_who_refused() {
+    let store = TempStore::new();
+    let sqlite = Arc::new(SqliteSource::open(store.db()).await.unwrap());
+    let manager = ConfigManager::new(vec![
+        Arc::new(EnvSource),
+        Arc::new(broken_files(&store)),
+        sqlite.clone(),
+    ]);
+    let value = serde_json::json!({"host": "h", "port": 1, "password": "p"});
+    let stored = manager.set_json(Server::KEY, &value).await.unwrap();
+    assert_eq!(stored.source, sqlite.name());
+    assert_eq!(stored.refused.len(), 1, "{stored:?}");
+    assert_eq!(sqlite.get(Server::KEY).await.unwrap(), Some(value));
+    assert!(matches!(
+        manager.set_json(Server::KEY, &serde_json::json!([1])).await,
+        Err(ConfigError::NotAnObject { .. })
+    ));
+
+    // A source that fails to read stops `unset`; without it, the value is removed.
+    assert!(manager.unset(Server::KEY).await.is_err());
+    let manager = ConfigManager::new(vec![Arc::new(EnvSource), sqlite.clone()]);
+    let removed = manager.unset(Server::KEY).await.unwrap();
+    assert_eq!(removed.removed, [sqlite.name()]);
+    assert!(removed.unavailable.is_empty());
+    assert_eq!(sqlite.get(Server::KEY).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_read_only_chain_reads_but_never_writes_nor_creates() {
+    let store = TempStore::new();
+    let missing = SqliteSource::read_only(store.db());
+    assert_eq!(missing.get(Server::KEY).await.unwrap(), None);
+    assert!(missing.entries().await.unwrap().is_empty());
+    assert_eq!(missing.schema_version().await.unwrap(), None);
+    assert!(missing.integrity_problems().await.unwrap().is_empty());
+    assert!(!store.db().exists() && !store.db().parent().unwrap().exists());
+
+    let manager = ConfigManager::new(vec![Arc::new(missing.clone())]);
+    assert!(!missing.should_persist());
+    assert!(matches!(
+        manager.set(&Server::sample()).await,
+        Err(ConfigError::NoPersistentSource { .. })
+    ));
+
+    // Once another process writes the database, the read-only source sees it.
+    drop(sqlite_with_sample(&store).await);
+    assert_eq!(
+        missing.get(Server::KEY).await.unwrap().unwrap()["host"],
+        "db.example.com"
+    );
+    let entries = missing.entries().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].key, Server::KEY);
+    assert_eq!(entries[0].json().unwrap()["port"], 5432);
+    assert_eq!(
+        missing.schema_version().await.unwrap(),
+        Some(SqliteSource::SCHEMA_VERSION)
+    );
+    assert!(matches!(
+        missing.set(Server::KEY, &serde_json::json!({})).await,
+        Err(ConfigError::ReadOnly { .. })
     ));
 }

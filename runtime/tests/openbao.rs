@@ -612,7 +612,7 @@ async fn a_second_process_reuses_the_cached_token_without_logging_in() {
         .env("OPENBAO_USERNAME", "alice")
         .env("OPENBAO_PASSWORD", PASSWORD)
         .env("XDG_DATA_HOME", &data_home)
-        .env("HARMONY_CONFIG_DB", temp.db())
+        .env("HARMONY_DB", temp.db())
         .env_remove("OPENBAO_TOKEN")
         .env_remove("VAULT_TOKEN")
         .env_remove("VAULT_ADDR")
@@ -675,8 +675,6 @@ async fn login_shows_the_code_then_caches_the_token_for_every_process() {
         .env("HARMONY_OIDC_CLIENT_ID", oidc.client_id())
         .env("OPENBAO_JWT_ROLE", "harmony-developer")
         .env("XDG_DATA_HOME", &data_home)
-        // A browser that opens nothing: `true URL`.
-        .env("BROWSER", "true")
         .env_remove("OPENBAO_TOKEN")
         .env_remove("VAULT_TOKEN")
         .env_remove("OPENBAO_USERNAME")
@@ -719,13 +717,22 @@ async fn login_shows_the_code_then_caches_the_token_for_every_process() {
     assert_eq!(token_count(&bao), before);
 }
 
-/// In the child of the test above: `harmony_config::openbao::login()`, from the environment.
+/// In the child of the test above: the device login, with the settings in the environment.
 #[tokio::test]
 async fn child_logs_in() {
     if std::env::var(CHILD_MARK).as_deref() != Ok("login") {
         return;
     }
-    let login = harmony_config::openbao::login().await.unwrap();
+    let store = OpenbaoSecretStore::new(OpenbaoConfig::from_env().unwrap());
+    let login = store
+        .device_login(|code| {
+            eprintln!(
+                "To log in, open {} and enter the code {}",
+                code.verification_uri, code.user_code
+            );
+        })
+        .await
+        .unwrap();
     let mut policies = login.policies;
     policies.sort();
     println!("child logged in with {policies:?}");

@@ -2,7 +2,11 @@
 //! a database path inside it.
 
 #![allow(dead_code, reason = "each test file uses a different part")]
-#![allow(clippy::unwrap_used, reason = "a failed step fails the test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a failed step fails the test"
+)]
 
 use std::path::PathBuf;
 
@@ -73,7 +77,7 @@ impl Fixture {
                 &self.dir.path().join("Cargo.toml").display().to_string(),
             ])
             .args(args)
-            .env("HARMONY_CONFIG_DB", self.db())
+            .env("HARMONY_DB", self.db())
             .current_dir(self.dir.path());
         cmd
     }
@@ -94,4 +98,32 @@ impl Fixture {
 /// Command output as text.
 pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The lines of `--message-format json` output, each read back as a
+/// [`cargo_harmony::Message`]; fails on a line that is not one.
+pub(crate) fn messages(stdout: &[u8]) -> Vec<cargo_harmony::Message> {
+    let stdout = text(stdout);
+    stdout
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {line}\n{stdout}"));
+            assert!(value["reason"].is_string(), "no reason: {line}");
+            serde_json::from_value(value).unwrap_or_else(|e| panic!("not a message ({e}): {line}"))
+        })
+        .collect()
+}
+
+/// The `reason` of each message, in order.
+pub(crate) fn reasons(messages: &[cargo_harmony::Message]) -> Vec<String> {
+    messages
+        .iter()
+        .map(|m| {
+            serde_json::to_value(m).unwrap()["reason"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
 }

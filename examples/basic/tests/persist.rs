@@ -63,7 +63,7 @@ fn harmony_config_db_overrides_the_path_and_bad_json_is_an_error() {
     let custom = home.path().join("custom/my.db");
     let custom_text = custom.display().to_string();
 
-    let (ok, first) = run(home.path(), &[("HARMONY_CONFIG_DB", &custom_text)]);
+    let (ok, first) = run(home.path(), &[("HARMONY_DB", &custom_text)]);
     assert!(
         ok && first.contains(&format!("in {custom_text}")),
         "{first}"
@@ -114,7 +114,7 @@ fn a_value_from_the_environment_is_read_without_opening_the_database() {
     let (ok, output) = run(
         home.path(),
         &[
-            ("HARMONY_CONFIG_DB", db.as_str()),
+            ("HARMONY_DB", db.as_str()),
             ("HARMONY_CONFIG_example_basic_Greeting", r#"{"name":"env"}"#),
         ],
     );
@@ -122,7 +122,7 @@ fn a_value_from_the_environment_is_read_without_opening_the_database() {
     assert!(output.contains("hello, env!"), "{output}");
 
     // Without the variable, the damaged database is reported, and left as it was.
-    let (ok, output) = run(home.path(), &[("HARMONY_CONFIG_DB", db.as_str())]);
+    let (ok, output) = run(home.path(), &[("HARMONY_DB", db.as_str())]);
     assert!(!ok, "{output}");
     assert!(output.contains("not a SQLite database"), "{output}");
     assert_eq!(std::fs::read(&db).unwrap(), garbage);

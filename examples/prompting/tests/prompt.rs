@@ -79,7 +79,7 @@ impl Sandbox {
         }
         command
             .env_remove("CI")
-            .env("HARMONY_CONFIG_DB", self.db())
+            .env("HARMONY_DB", self.db())
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .env("TERM", "xterm-256color")
             .current_dir(self.dir.path());
@@ -422,7 +422,7 @@ fn deleting_the_data_directory_prompts_again() {
     let xdg = sandbox.dir.path().join("xdg");
     let command = || {
         let mut command = sandbox.command();
-        command.env_remove("HARMONY_CONFIG_DB");
+        command.env_remove("HARMONY_DB");
         command
     };
     let data_dir = xdg.join("harmony");

@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use harmony_naming::vars;
 use url::Url;
 
 use crate::{ConfigError, Secret};
@@ -28,7 +29,7 @@ pub enum OidcToken {
     AccessToken,
 }
 
-/// The OIDC device flow (RFC 8628) that [`crate::openbao::login`] runs, and the OpenBao JWT
+/// The OIDC device flow (RFC 8628) that `cargo harmony login` runs, and the OpenBao JWT
 /// auth it logs in through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -174,7 +175,7 @@ impl OpenbaoConfig {
     /// Whether `OPENBAO_URL` or `VAULT_ADDR` is set, which puts OpenBao in the default chain.
     #[must_use]
     pub fn is_configured() -> bool {
-        ["OPENBAO_URL", "VAULT_ADDR"]
+        [vars::OPENBAO_URL, vars::VAULT_ADDR]
             .iter()
             .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
     }
@@ -190,9 +191,9 @@ impl OpenbaoConfig {
     }
 
     fn from_lookup(env: &Lookup<'_>) -> Result<Self, ConfigError> {
-        let (url_var, url) = first_var(env, &["OPENBAO_URL", "VAULT_ADDR"])?.ok_or_else(|| {
+        let (url_var, url) = first_var(env, &[vars::OPENBAO_URL, vars::VAULT_ADDR])?.ok_or_else(|| {
             ConfigError::StoreSetting {
-                setting: "OPENBAO_URL".to_owned(),
+                setting: vars::OPENBAO_URL.to_owned(),
                 problem: "is not set: set it (or VAULT_ADDR) to the server, e.g. https://bao.example.com:8200".to_owned(),
             }
         })?;
@@ -201,27 +202,27 @@ impl OpenbaoConfig {
             problem: "is not an http:// or https:// URL".to_owned(),
         })?;
         config.token =
-            first_var(env, &["OPENBAO_TOKEN", "VAULT_TOKEN"])?.map(|(_, v)| Secret::new(v));
-        config.username = var(env, "OPENBAO_USERNAME")?;
-        config.password = var(env, "OPENBAO_PASSWORD")?.map(Secret::new);
-        set_from(env, &mut config.auth_mount, "OPENBAO_AUTH_MOUNT")?;
-        set_from(env, &mut config.kv_mount, "OPENBAO_KV_MOUNT")?;
-        if let Some(version) = var(env, "OPENBAO_KV_VERSION")? {
+            first_var(env, &[vars::OPENBAO_TOKEN, vars::VAULT_TOKEN])?.map(|(_, v)| Secret::new(v));
+        config.username = var(env, vars::OPENBAO_USERNAME)?;
+        config.password = var(env, vars::OPENBAO_PASSWORD)?.map(Secret::new);
+        set_from(env, &mut config.auth_mount, vars::OPENBAO_AUTH_MOUNT)?;
+        set_from(env, &mut config.kv_mount, vars::OPENBAO_KV_MOUNT)?;
+        if let Some(version) = var(env, vars::OPENBAO_KV_VERSION)? {
             config.kv_version = match version.as_str() {
                 "1" => KvVersion::V1,
                 "2" => KvVersion::V2,
-                _ => return Err(invalid("OPENBAO_KV_VERSION", "must be 1 or 2")),
+                _ => return Err(invalid(vars::OPENBAO_KV_VERSION, "must be 1 or 2")),
             };
         }
-        if let Some(skip) = var(env, "OPENBAO_SKIP_TLS")? {
-            config.skip_tls = parse_bool("OPENBAO_SKIP_TLS", &skip)?;
+        if let Some(skip) = var(env, vars::OPENBAO_SKIP_TLS)? {
+            config.skip_tls = parse_bool(vars::OPENBAO_SKIP_TLS, &skip)?;
         }
-        config.ca_cert =
-            first_var(env, &["OPENBAO_CACERT", "VAULT_CACERT"])?.map(|(_, path)| path.into());
-        if let Some(ms) = var(env, "OPENBAO_TIMEOUT_MS")? {
+        config.ca_cert = first_var(env, &[vars::OPENBAO_CACERT, vars::VAULT_CACERT])?
+            .map(|(_, path)| path.into());
+        if let Some(ms) = var(env, vars::OPENBAO_TIMEOUT_MS)? {
             let ms: u64 = ms.parse().ok().filter(|ms| *ms > 0).ok_or_else(|| {
                 invalid(
-                    "OPENBAO_TIMEOUT_MS",
+                    vars::OPENBAO_TIMEOUT_MS,
                     "must be a positive number of milliseconds, e.g. 3000",
                 )
             })?;
@@ -239,30 +240,30 @@ impl OpenbaoConfig {
 
 fn oidc_from_env(env: &Lookup<'_>) -> Result<OidcConfig, ConfigError> {
     let mut oidc = OidcConfig::default();
-    if let Some(issuer) = var(env, "HARMONY_OIDC_ISSUER")? {
-        oidc.issuer = Some(parse_url("HARMONY_OIDC_ISSUER", &issuer)?);
+    if let Some(issuer) = var(env, vars::OIDC_ISSUER)? {
+        oidc.issuer = Some(parse_url(vars::OIDC_ISSUER, &issuer)?);
     }
-    oidc.client_id = var(env, "HARMONY_OIDC_CLIENT_ID")?;
-    oidc.audience = var(env, "HARMONY_OIDC_AUDIENCE")?;
-    if let Some(scopes) = var(env, "HARMONY_OIDC_SCOPES")? {
+    oidc.client_id = var(env, vars::OIDC_CLIENT_ID)?;
+    oidc.audience = var(env, vars::OIDC_AUDIENCE)?;
+    if let Some(scopes) = var(env, vars::OIDC_SCOPES)? {
         oidc.scopes = scopes.split_whitespace().map(str::to_owned).collect();
     }
-    if let Some(token) = var(env, "HARMONY_OIDC_TOKEN")? {
+    if let Some(token) = var(env, vars::OIDC_TOKEN)? {
         oidc.token = match token.as_str() {
             "id_token" => OidcToken::IdToken,
             "access_token" => OidcToken::AccessToken,
             _ => {
                 return Err(invalid(
-                    "HARMONY_OIDC_TOKEN",
+                    vars::OIDC_TOKEN,
                     "must be `id_token` or `access_token`",
                 ));
             }
         };
     }
-    set_from(env, &mut oidc.jwt_mount, "OPENBAO_JWT_MOUNT")?;
-    oidc.role = var(env, "OPENBAO_JWT_ROLE")?;
-    set_from(env, &mut oidc.user_claim, "HARMONY_OIDC_USER_CLAIM")?;
-    oidc.groups_claim = var(env, "HARMONY_OIDC_GROUPS_CLAIM")?;
+    set_from(env, &mut oidc.jwt_mount, vars::OPENBAO_JWT_MOUNT)?;
+    oidc.role = var(env, vars::OPENBAO_JWT_ROLE)?;
+    set_from(env, &mut oidc.user_claim, vars::OIDC_USER_CLAIM)?;
+    oidc.groups_claim = var(env, vars::OIDC_GROUPS_CLAIM)?;
     Ok(oidc)
 }
 

@@ -1,5 +1,5 @@
-//! `cargo harmony login`: the OIDC device authorization flow (RFC 8628) through the oauth2
-//! crate, then OpenBao's JWT auth, then the token cache. Never run inside a `get`.
+//! The OIDC device authorization flow (RFC 8628) through the oauth2 crate, then OpenBao's JWT
+//! auth, then the token cache: what `cargo harmony login` runs. Never run inside a `get`.
 
 use std::fmt;
 use std::sync::PoisonError;
@@ -49,36 +49,6 @@ pub struct Login {
     pub cache_path: Option<std::path::PathBuf>,
 }
 
-/// Logs in with the settings in the environment ([`OpenbaoConfig::from_env`]): shows the
-/// verification URL and user code on stderr, opens a browser when one is available, waits
-/// for the person to approve, logs in to OpenBao's JWT auth, and caches the token for every
-/// process of this user.
-///
-/// # Errors
-///
-/// When a setting is missing or invalid, the provider or OpenBao cannot be reached, the code
-/// expires or is denied, or OpenBao refuses the JWT.
-pub async fn login() -> Result<Login, ConfigError> {
-    let store = OpenbaoSecretStore::new(OpenbaoConfig::from_env()?);
-    store
-        .device_login(|code| {
-            let url = code
-                .verification_uri_complete
-                .as_deref()
-                .unwrap_or(&code.verification_uri);
-            eprintln!(
-                "To log in, open {} and enter the code {}\n(the code is valid for {} minutes)",
-                code.verification_uri,
-                code.user_code,
-                code.expires_in.as_secs().div_ceil(60)
-            );
-            if webbrowser::open(url).is_ok() {
-                eprintln!("A browser window was opened at {url}");
-            }
-        })
-        .await
-}
-
 impl OpenbaoSecretStore {
     /// Runs the device flow with this store's settings; `show` tells the person what to do.
     /// The new token becomes this store's session and is cached for other processes.
@@ -88,19 +58,20 @@ impl OpenbaoSecretStore {
     ///
     /// # Errors
     ///
-    /// As [`login`].
+    /// When a setting is missing or invalid, the provider or OpenBao cannot be reached, the
+    /// code expires or is denied, or OpenBao refuses the JWT.
     pub async fn device_login(&self, show: impl FnOnce(&DeviceCode)) -> Result<Login, ConfigError> {
         let config = self.config();
         let oidc = &config.oidc;
         let issuer = oidc.issuer.as_ref().ok_or_else(|| {
             missing(
-                "HARMONY_OIDC_ISSUER",
+                harmony_naming::vars::OIDC_ISSUER,
                 "the OIDC issuer URL, e.g. https://sso.example.com",
             )
         })?;
         let client_id = oidc.client_id.as_deref().ok_or_else(|| {
             missing(
-                "HARMONY_OIDC_CLIENT_ID",
+                harmony_naming::vars::OIDC_CLIENT_ID,
                 "the id of the public client that uses the device flow",
             )
         })?;

@@ -8,22 +8,28 @@
 //!
 //! Logging in, in order: `OPENBAO_TOKEN` (or `VAULT_TOKEN`); the token cached by an earlier
 //! login; a userpass login with `OPENBAO_USERNAME` and `OPENBAO_PASSWORD`; otherwise an error
-//! that says to run `cargo harmony login`, which runs [`login`]: the OIDC device flow, then
-//! OpenBao's JWT auth. The token, never a password, is cached under the user's data directory
+//! that says to run `cargo harmony login`, which runs the OIDC device flow, then OpenBao's JWT
+//! auth. The token, never a password, is cached under the user's data directory
 //! (`~/.local/share/harmony/openbao/`, mode 0600) and reused by every process until it expires.
-//! [`setup::apply`] puts in place the mount, policy and auth methods the store needs.
+//!
+//! With the `cli` feature, off by default, this module also holds what only `cargo harmony`
+//! runs: the device login (`OpenbaoSecretStore::device_login`) and `setup::apply`, which puts
+//! in place the mount, policy and auth methods the store needs.
 
 mod cache;
 mod client;
 mod config;
+#[cfg(feature = "cli")]
 mod device;
 mod session;
+#[cfg(feature = "cli")]
 pub mod setup;
 mod status;
 mod store;
 
 pub use config::{KvVersion, OidcConfig, OidcToken, OpenbaoConfig};
-pub use device::{DeviceCode, Login, login};
+#[cfg(feature = "cli")]
+pub use device::{DeviceCode, Login};
 pub use status::{CachedLogin, Health, Identity, LoginMethod};
 pub use store::OpenbaoSecretStore;
 

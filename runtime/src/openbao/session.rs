@@ -134,6 +134,7 @@ impl Sessions {
 
     /// Makes `token`, from a login outside this store (the device flow), the current session
     /// and caches it.
+    #[cfg(feature = "cli")]
     pub(crate) async fn adopt(
         &self,
         config: &OpenbaoConfig,

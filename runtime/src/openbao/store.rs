@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 use vaultrs::client::VaultClient;
 
 use super::OpenbaoConfig;
-use super::cache::CachedToken;
 use super::client::{Failure, quiet, status_text};
 use super::config::KvVersion;
 use super::session::{Session, Sessions};
@@ -108,7 +107,8 @@ impl OpenbaoSecretStore {
     }
 
     /// Makes a token from a login outside the store (the device flow) its session, and caches it.
-    pub(crate) async fn adopt(&self, token: CachedToken) -> Result<(), ConfigError> {
+    #[cfg(feature = "cli")]
+    pub(crate) async fn adopt(&self, token: super::cache::CachedToken) -> Result<(), ConfigError> {
         self.sessions.adopt(&self.config, token).await
     }
 

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::field::Kind;
+use crate::schema::Kind;
 
 /// `text` as a value of `kind`, or a message saying what is expected. Never quotes `text`,
 /// which may be a secret.

@@ -8,13 +8,13 @@
 //! call fails at once with [`ConfigError::NoTerminal`], which names the variable to set.
 
 mod answer;
-mod field;
 mod terminal;
 
 use std::io::IsTerminal;
 
 use serde_json::Value;
 
+use crate::schema::{Field, Schema};
 use crate::{ConfigError, env_var_name};
 
 /// Why no prompt can be shown, or `None` when stdin and stderr are a terminal and `CI` is unset.
@@ -60,28 +60,32 @@ impl Problem {
 #[derive(Clone, Debug)]
 pub struct Form {
     key: String,
-    root: field::Field,
+    root: Field,
 }
 
 /// How often one field may be answered with a value the check still refuses.
 const MAX_ATTEMPTS: usize = 3;
 
 impl Form {
-    /// A form for `key`, asking the fields of `schema`. Fields named in `secret_fields` (dotted
-    /// wire-name paths, as [`crate::Config::SECRET_FIELDS`]), or marked `writeOnly` or
-    /// [`crate::SECRET_SCHEMA_KEYWORD`] in the schema, are masked.
+    /// A form for `key`, asking the fields of `schema` ([`Schema::fields`]). Fields named in
+    /// `secret_fields` (dotted wire-name paths, as [`crate::Config::SECRET_FIELDS`]), and
+    /// those [`Schema::secret_paths`] names, are typed masked.
     #[must_use]
     pub fn new(key: &str, schema: &Value, secret_fields: &[&str]) -> Self {
         Self {
             key: key.to_owned(),
-            root: field::root(
-                schema,
-                &secret_fields
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .collect::<Vec<_>>(),
-            ),
+            root: Schema::new(schema).fields(secret_fields),
         }
+    }
+
+    /// Whether the answer for the field at `path` (wire names) is typed masked; a path below
+    /// a field asked as a whole (a list, a map, JSON) is answered in that field.
+    #[must_use]
+    pub fn is_masked(&self, path: &[String]) -> bool {
+        (0..=path.len())
+            .rev()
+            .find_map(|end| self.root.find(&path[..end]))
+            .is_some_and(|field| field.secret)
     }
 
     /// Asks every field, offering `current`'s values (or the schema's defaults) as answers.
@@ -196,12 +200,14 @@ impl Form {
     }
 
     fn describes(&self, path: &[String]) -> bool {
-        field::find(&self.root, path).is_some()
+        self.root.find(path).is_some()
     }
 
     /// Runs the questions for the field at `path` on a blocking thread.
     async fn ask_at(&self, path: &[String], current: Option<Value>) -> Result<Value, ConfigError> {
-        let field = field::find(&self.root, path)
+        let field = self
+            .root
+            .find(path)
             .cloned()
             .ok_or_else(|| self.prompt_error("the schema does not describe this field"))?;
         let label = path.join(".");

@@ -6,7 +6,7 @@ use inquire::{Confirm, InquireError, Password, PasswordDisplayMode, Select, Text
 use serde_json::Value;
 
 use super::answer::{display, fits, hint, parse};
-use super::field::{Field, Kind};
+use crate::schema::{Field, Kind};
 
 const NONE_CHOICE: &str = "(none)";
 

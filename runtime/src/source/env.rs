@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{ConfigSource, parse_json};
 use crate::ConfigError;
-use crate::config::{ENV_PREFIX, env_var_name};
+use harmony_naming::{ENV_PREFIX, env_var_name};
 
 /// Reads `HARMONY_CONFIG_{KEY}` from the process environment, then from `./.env`.
 ///

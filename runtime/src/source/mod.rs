@@ -10,7 +10,7 @@ use serde_json::Value;
 
 pub use env::{EnvLookupSource, EnvSource};
 pub use file::LocalFileSource;
-pub use sqlite::SqliteSource;
+pub use sqlite::{SqliteEntry, SqliteSource};
 pub use store::{SecretStore, StoreSource};
 
 use crate::ConfigError;
@@ -41,6 +41,17 @@ pub trait ConfigSource: Send + Sync {
     /// the manager then calls [`ConfigSource::get`] for the error.
     async fn get_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
         Ok(self.get(key).await?.map(|value| value.to_string()))
+    }
+
+    /// What this source holds for `key`, for a report such as `cargo harmony explain`: as
+    /// [`ConfigSource::get`], except that a source which passes over an outage in `get` (a
+    /// team store that is down) returns the outage as an error, so the report can say why.
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigSource::get`], and the outages `get` passes over.
+    async fn probe(&self, key: &str) -> Result<Option<Value>, ConfigError> {
+        self.get(key).await
     }
 
     /// Stores `value` under `key`, replacing any earlier value.

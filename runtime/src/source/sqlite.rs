@@ -5,8 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use harmony_naming::vars;
 use serde_json::Value;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::OnceCell;
 
@@ -25,24 +28,61 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE IF NOT EXISTS config (
     updated_at TEXT NOT NULL DEFAULT (datetime('now'))
 )"];
 
+/// How many problems a check of the file's pages reports at most.
+const PROBLEMS_SHOWN: usize = 5;
+
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Values in a local SQLite database: the zero-setup default store.
 ///
 /// The default file is `~/.local/share/harmony/config/config.db` (honouring `XDG_DATA_HOME`);
-/// `HARMONY_CONFIG_DB` overrides it. The directory is created with mode 0700 and the file with
+/// `HARMONY_DB` overrides it. The directory is created with mode 0700 and the file with
 /// mode 0600. The database runs in WAL mode with a busy timeout, so several processes can read
 /// and write at once.
+///
+/// Reading never creates the file: a database that does not exist yet holds no values, and
+/// the first write creates it.
 #[derive(Clone, Debug)]
 pub struct SqliteSource {
-    pool: SqlitePool,
     path: PathBuf,
-    /// Set once the file is created, checked and migrated.
-    prepared: Arc<OnceCell<()>>,
+    read_only: bool,
+    /// Set on first use, once the file is ready: created, checked and migrated, or, read-only,
+    /// found with its table. Shared by clones.
+    ready: Arc<OnceCell<SqlitePool>>,
+}
+
+/// One row of the database, as [`SqliteSource::entries`] lists it.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SqliteEntry {
+    /// The config key.
+    pub key: String,
+    /// The value as stored: JSON text, unless something else wrote the row.
+    pub value: String,
+    /// When the value was last written, in UTC, as SQLite's `datetime('now')` writes it.
+    pub updated_at: String,
+    /// The source's name, for errors about this row.
+    origin: String,
+}
+
+impl SqliteEntry {
+    /// The stored value as JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Parse`], naming the database and the key, when the text is not JSON.
+    pub fn json(&self) -> Result<Value, ConfigError> {
+        parse_json(&self.value, || {
+            format!("{}, key `{}`", self.origin, self.key)
+        })
+    }
 }
 
 impl SqliteSource {
+    /// The schema version this crate writes, kept in `PRAGMA user_version`.
+    pub const SCHEMA_VERSION: i64 = SCHEMA_VERSION;
+
     /// Opens the database at `path`, creating it and its directory if needed.
     ///
     /// Creation and migration run under a lock file beside the database (`{path}.lock`),
@@ -54,7 +94,7 @@ impl SqliteSource {
     /// database. A file that is not a database is left untouched.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
         let source = Self::deferred(path);
-        source.pool().await?;
+        source.writer().await?;
         Ok(source)
     }
 
@@ -63,24 +103,65 @@ impl SqliteSource {
     /// the file, and an unusable database fails the first `get` or `set` that reaches it.
     #[must_use]
     pub fn deferred(path: impl AsRef<Path>) -> Self {
-        let path = path.as_ref().to_owned();
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_lazy_with(connect_options(&path));
+        Self::lazy(path.as_ref(), false)
+    }
+
+    /// The database at `path`, for reading only: it is never created, migrated, switched to
+    /// WAL or written, and a damaged file is left exactly as it is. A file that does not exist
+    /// holds no values. `set` and `unset` fail with [`ConfigError::ReadOnly`].
+    #[must_use]
+    pub fn read_only(path: impl AsRef<Path>) -> Self {
+        Self::lazy(path.as_ref(), true)
+    }
+
+    fn lazy(path: &Path, read_only: bool) -> Self {
         Self {
-            pool,
-            path,
-            prepared: Arc::new(OnceCell::new()),
+            path: path.to_owned(),
+            read_only,
+            ready: Arc::new(OnceCell::new()),
         }
     }
 
-    /// The pool, once the database is ready; the first call prepares it. A failed attempt is
-    /// tried again on the next call.
+    /// The database, prepared on the first call; a failed attempt is tried again on the next.
     async fn pool(&self) -> Result<&SqlitePool, ConfigError> {
-        self.prepared
-            .get_or_try_init(|| prepare(&self.path))
-            .await?;
-        Ok(&self.pool)
+        self.ready
+            .get_or_try_init(|| async {
+                if !self.read_only {
+                    prepare(&self.path).await?;
+                }
+                Ok(SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_lazy_with(connect_options(&self.path, self.read_only)))
+            })
+            .await
+    }
+
+    /// The pool for reading, or `None` when there is nothing to read: no file yet, or (read-only)
+    /// a file without the `config` table, which is looked at again on the next read.
+    async fn reader(&self) -> Result<Option<&SqlitePool>, ConfigError> {
+        if let Some(pool) = self.ready.get() {
+            return Ok(Some(pool));
+        }
+        if !self.exists() || (self.read_only && !has_table(&self.path).await?) {
+            return Ok(None);
+        }
+        self.pool().await.map(Some)
+    }
+
+    /// The pool for writing, once the database is ready.
+    async fn writer(&self) -> Result<&SqlitePool, ConfigError> {
+        if self.read_only {
+            return Err(ConfigError::ReadOnly {
+                source_name: self.name(),
+            });
+        }
+        self.pool().await
+    }
+
+    /// Whether the file may exist. An error finding out (a folder this user may not list)
+    /// counts as yes, so that opening it reports the problem.
+    fn exists(&self) -> bool {
+        self.path.try_exists().unwrap_or(true)
     }
 
     /// Opens the database at [`SqliteSource::default_path`].
@@ -96,16 +177,17 @@ impl SqliteSource {
         Self::open(Self::default_path()?).await
     }
 
-    /// The database [`SqliteSource::default`] opens: `HARMONY_CONFIG_DB` when set, else
+    /// The database [`SqliteSource::default`] opens: `HARMONY_DB` when set, else
     /// `~/.local/share/harmony/config/config.db` or its equivalent under `XDG_DATA_HOME`.
     ///
     /// # Errors
     ///
-    /// When `HARMONY_CONFIG_DB` is unset and no home directory can be found.
+    /// When `HARMONY_DB` is unset and no home directory can be found.
     pub fn default_path() -> Result<PathBuf, ConfigError> {
-        if let Some(path) = std::env::var_os("HARMONY_CONFIG_DB").filter(|path| !path.is_empty()) {
+        if let Some(path) = std::env::var_os(vars::DB).filter(|path| !path.is_empty()) {
             return Ok(PathBuf::from(path));
         }
+        warn_of_old_names();
         let dirs =
             directories::ProjectDirs::from("", "", "harmony").ok_or(ConfigError::NoDataDir)?;
         Ok(dirs.data_dir().join("config").join("config.db"))
@@ -115,6 +197,75 @@ impl SqliteSource {
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every stored row, sorted by key; none when the database does not exist yet.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be opened or read.
+    pub async fn entries(&self) -> Result<Vec<SqliteEntry>, ConfigError> {
+        let Some(pool) = self.reader().await? else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT key, value, updated_at FROM config ORDER BY key")
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.error("list its values".to_owned(), e))?;
+        let origin = self.name();
+        Ok(rows
+            .into_iter()
+            .map(|(key, value, updated_at)| SqliteEntry {
+                key,
+                value,
+                updated_at,
+                origin: origin.clone(),
+            })
+            .collect())
+    }
+
+    /// What SQLite's full check of the file (`PRAGMA integrity_check`) finds wrong, first
+    /// problems first; empty when the file is sound or does not exist. It reads the file and
+    /// writes nothing, whatever the mode of this source.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened as a SQLite database.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>, ConfigError> {
+        if !self.exists() {
+            return Ok(Vec::new());
+        }
+        let mut conn = connect_options(&self.path, true)
+            .connect()
+            .await
+            .map_err(|e| self.error("open".to_owned(), e))?;
+        let problems = check_pages(&mut conn, "integrity_check")
+            .await
+            .map_err(|e| self.error("check its pages".to_owned(), e));
+        drop(conn.close().await);
+        problems
+    }
+
+    /// The file's schema version (`PRAGMA user_version`); `None` when the file does not exist.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or read.
+    pub async fn schema_version(&self) -> Result<Option<i64>, ConfigError> {
+        if !self.exists() {
+            return Ok(None);
+        }
+        let mut conn = connect_options(&self.path, true)
+            .connect()
+            .await
+            .map_err(|e| self.error("open".to_owned(), e))?;
+        let version = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| self.error("read the schema version".to_owned(), e));
+        drop(conn.close().await);
+        version.map(Some)
     }
 
     fn error(&self, action: String, source: sqlx::Error) -> ConfigError {
@@ -131,9 +282,12 @@ impl ConfigSource for SqliteSource {
     }
 
     async fn get_text(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        let Some(pool) = self.reader().await? else {
+            return Ok(None);
+        };
         sqlx::query_scalar("SELECT value FROM config WHERE key = ?")
             .bind(key.to_owned())
-            .fetch_optional(self.pool().await?)
+            .fetch_optional(pool)
             .await
             .map_err(|e| self.error(format!("read `{key}`"), e))
     }
@@ -145,7 +299,7 @@ impl ConfigSource for SqliteSource {
         )
         .bind(key.to_owned())
         .bind(value.to_string())
-        .execute(self.pool().await?)
+        .execute(self.writer().await?)
         .await
         .map_err(|e| self.error(format!("write `{key}`"), e))?;
         Ok(())
@@ -154,10 +308,14 @@ impl ConfigSource for SqliteSource {
     async fn unset(&self, key: &str) -> Result<(), ConfigError> {
         sqlx::query("DELETE FROM config WHERE key = ?")
             .bind(key.to_owned())
-            .execute(self.pool().await?)
+            .execute(self.writer().await?)
             .await
             .map_err(|e| self.error(format!("delete `{key}`"), e))?;
         Ok(())
+    }
+
+    fn should_persist(&self) -> bool {
+        !self.read_only
     }
 
     fn name(&self) -> String {
@@ -165,13 +323,30 @@ impl ConfigSource for SqliteSource {
     }
 }
 
-fn connect_options(path: &Path) -> SqliteConnectOptions {
+/// Says once per process when a former name of the database variable holds what looks like a
+/// path: it is ignored now, and the value namespace owns the name. Never shows the value.
+fn warn_of_old_names() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    for (old, new) in vars::RENAMED.iter().filter(|(_, new)| *new == vars::DB) {
+        let holds_path = std::env::var(old).is_ok_and(|v| !v.trim_start().starts_with('{'));
+        if holds_path {
+            ONCE.call_once(|| {
+                tracing::warn!(
+                    "{old} no longer moves the database, which stays at the default path: rename it to {new} (`{old}` now only holds the value of the key `DB`)"
+                );
+            });
+        }
+    }
+}
+
+fn connect_options(path: &Path, read_only: bool) -> SqliteConnectOptions {
     // No journal_mode here: switching to WAL needs an exclusive lock that the busy timeout does
     // not cover, so `prepare` does it once, under the file lock. WAL then persists in the file.
     // WAL with synchronous=NORMAL survives any process crash; a power cut may lose the last
     // commits but never corrupts the file.
     SqliteConnectOptions::new()
         .filename(path)
+        .read_only(read_only)
         .busy_timeout(BUSY_TIMEOUT)
         .synchronous(SqliteSynchronous::Normal)
 }
@@ -198,28 +373,86 @@ async fn prepare(path: &Path) -> Result<(), ConfigError> {
     result
 }
 
+/// A read-only source's look at an existing file, over a connection of its own: whether it
+/// has the table yet, in a version this crate understands.
+async fn has_table(path: &Path) -> Result<bool, ConfigError> {
+    let fail = |action: &str| {
+        let action = action.to_owned();
+        move |e| database_error(path, action, e)
+    };
+    let mut conn = connect_options(path, true)
+        .connect()
+        .await
+        .map_err(fail("open"))?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(fail("read the schema version"))?;
+    let table: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config'")
+            .fetch_optional(&mut conn)
+            .await
+            .map_err(fail("open"))?;
+    drop(conn.close().await);
+    too_new(path, version)?;
+    Ok(table.is_some())
+}
+
+fn too_new(path: &Path, version: i64) -> Result<(), ConfigError> {
+    if version > SCHEMA_VERSION {
+        return Err(ConfigError::SchemaTooNew {
+            path: path.to_owned(),
+            version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// What `PRAGMA {pragma}` finds wrong with the file's pages, first problems first, with
+/// SQLite's banner dropped; empty when it finds nothing. The lines quote no values.
+async fn check_pages(
+    conn: &mut SqliteConnection,
+    pragma: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "PRAGMA {pragma}({PROBLEMS_SHOWN})"
+    )))
+    .fetch_all(conn)
+    .await?;
+    if lines == ["ok"] {
+        return Ok(Vec::new());
+    }
+    Ok(lines
+        .iter()
+        .flat_map(|line| {
+            line.replace("*** in database main ***\n", "")
+                .lines()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|line| !line.is_empty())
+        .collect())
+}
+
 async fn migrate(path: &Path) -> Result<(), ConfigError> {
     let fail = |action: &str| {
         let action = action.to_owned();
         move |e| database_error(path, action, e)
     };
-    let mut conn = connect_options(path)
+    let mut conn = connect_options(path, false)
         .connect()
         .await
         .map_err(fail("open"))?;
     // A damaged file is refused before anything is written to it. SQLite would write around a
     // damaged page, and fail only later, on the rows stored there.
-    let problems: Vec<String> = sqlx::query_scalar("PRAGMA quick_check(3)")
-        .fetch_all(&mut conn)
+    let problems = check_pages(&mut conn, "quick_check")
         .await
         .map_err(fail("check its pages"))?;
-    if problems != ["ok"] {
+    if !problems.is_empty() {
         return Err(ConfigError::Damaged {
             path: path.to_owned(),
-            problem: problems
-                .join("; ")
-                .replace("*** in database main ***\n", "")
-                .replace('\n', "; "),
+            problem: problems.join("; "),
         });
     }
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode = WAL")
@@ -233,13 +466,7 @@ async fn migrate(path: &Path) -> Result<(), ConfigError> {
         .fetch_one(&mut conn)
         .await
         .map_err(fail("read the schema version"))?;
-    if version > SCHEMA_VERSION {
-        return Err(ConfigError::SchemaTooNew {
-            path: path.to_owned(),
-            version,
-            supported: SCHEMA_VERSION,
-        });
-    }
+    too_new(path, version)?;
     for (from, statement) in MIGRATIONS
         .iter()
         .enumerate()
@@ -269,7 +496,7 @@ fn lock_path(path: &Path) -> PathBuf {
 }
 
 /// The fix for a file or directory this user may not write.
-const UNWRITABLE: &str = ". This user may not write the file or its directory: make both writable by this user, or set HARMONY_CONFIG_DB to a file it can write";
+const UNWRITABLE: &str = ". This user may not write the file or its directory: make both writable by this user, or set HARMONY_DB to a file it can write";
 
 /// Names the database in a file-system error about it, its directory or its lock file, with
 /// the fix for the common causes.
@@ -285,7 +512,7 @@ fn file_error(path: &Path, error: ConfigError) -> ConfigError {
     let hint = match source.kind() {
         std::io::ErrorKind::PermissionDenied => UNWRITABLE,
         std::io::ErrorKind::ReadOnlyFilesystem => {
-            ". The file system is read-only: set HARMONY_CONFIG_DB to a file on a writable one"
+            ". The file system is read-only: set HARMONY_DB to a file on a writable one"
         }
         _ => "",
     };
@@ -311,7 +538,7 @@ fn database_error(path: &Path, action: String, source: sqlx::Error) -> ConfigErr
     let hint = match code {
         // SQLITE_CORRUPT, SQLITE_NOTADB
         Some(11 | 26) => {
-            ". The file is not a SQLite database, or it is damaged; it was left untouched. Move it aside to start afresh, or set HARMONY_CONFIG_DB to another file"
+            ". The file is not a SQLite database, or it is damaged; it was left untouched. Move it aside to start afresh, or set HARMONY_DB to another file"
         }
         // SQLITE_BUSY, SQLITE_LOCKED
         Some(5 | 6) => {
@@ -321,14 +548,14 @@ fn database_error(path: &Path, action: String, source: sqlx::Error) -> ConfigErr
         Some(3 | 8) => UNWRITABLE,
         // SQLITE_CANTOPEN
         Some(14) => {
-            ". Check that the path is a file in a directory this user can write, or set HARMONY_CONFIG_DB to another file"
+            ". Check that the path is a file in a directory this user can write, or set HARMONY_DB to another file"
         }
         _ => "",
     };
     ConfigError::Database {
         action,
         path: path.to_owned(),
-        source,
+        source: Box::new(source),
         hint,
     }
 }

@@ -9,7 +9,7 @@ use super::ConfigSource;
 use crate::ConfigError;
 
 /// The variable that overrides the namespace values are kept under in a secret store.
-const NAMESPACE_VAR: &str = "HARMONY_SECRET_NAMESPACE";
+const NAMESPACE_VAR: &str = harmony_naming::vars::SECRET_NAMESPACE;
 
 /// The namespace used when [`NAMESPACE_VAR`] is unset.
 const DEFAULT_NAMESPACE: &str = "harmony";
@@ -170,6 +170,10 @@ impl<S: SecretStore> ConfigSource for StoreSource<S> {
                 other
             }
         }
+    }
+
+    async fn probe(&self, key: &str) -> Result<Option<Value>, ConfigError> {
+        self.store.get(&self.namespace, key).await
     }
 
     async fn set(&self, key: &str, value: &Value) -> Result<(), ConfigError> {

@@ -321,6 +321,39 @@ pub struct Secrets {
     pub password: String,
 }
 
+// Secrets below the top level: in a nested struct, an `Option` of one, a list of them, a map of
+// secrets, enum variants, and a whole nested struct marked secret.
+#[derive(Config, Serialize, Deserialize, JsonSchema)]
+pub struct NestedSecrets {
+    pub db: DbCreds,
+    pub backup: Option<DbCreds>,
+    pub replicas: Vec<DbCreds>,
+    pub tokens: HashMap<String, Secret<String>>,
+    pub auth: AuthMode,
+    #[config(secret)]
+    pub tls: TlsFiles,
+    pub plain: String,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub struct DbCreds {
+    pub user: String,
+    pub password: Secret<String>,
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub enum AuthMode {
+    Anonymous,
+    Token(Secret<String>),
+    Basic { user: String, password: Secret<String> },
+}
+
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub struct TlsFiles {
+    pub cert: String,
+    pub key: String,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Field names: rename, rename_all in every case, alias
 // ---------------------------------------------------------------------------------------------

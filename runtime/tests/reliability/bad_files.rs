@@ -25,7 +25,7 @@ const PAGE: usize = 4096;
 /// Part of every stored value; no error may quote it.
 const SECRET: &str = "s3cr3t-stored-value";
 /// Every fix the errors give mentions the variable that moves the database elsewhere.
-const FIX: &str = "HARMONY_CONFIG_DB";
+const FIX: &str = "HARMONY_DB";
 
 fn row_key(i: usize) -> String {
     format!("reliability.row{i}")

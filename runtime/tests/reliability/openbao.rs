@@ -5,7 +5,7 @@
 //!   unsealed. Each `get` must answer, from SQLite when OpenBao cannot, well within a deadline;
 //!   each acknowledged `set` must be readable afterwards from OpenBao, or from SQLite with a
 //!   warning naming both (DESIGN.md's write rule).
-//! - `openbao::login()` in a child process while the provider is down: stopped before the login,
+//! - the device login in a child process while the provider is down: stopped before the login,
 //!   killed while the login waits for approval, or frozen. Each must end with an error that
 //!   names the issuer, never hang.
 //!
@@ -415,9 +415,21 @@ fn wait_exited(pid: u32) {
     }
 }
 
-/// In a child: `openbao::login()` with the settings in its environment; prints the outcome.
+/// In a child: the device login with the settings in its environment, showing the code as
+/// `cargo harmony login` does; prints the outcome.
 pub(crate) fn login_child(_db: &Path, _id: usize) {
-    match runtime().block_on(harmony_config::openbao::login()) {
+    let login = async {
+        let store = OpenbaoSecretStore::new(OpenbaoConfig::from_env()?);
+        store
+            .device_login(|code| {
+                eprintln!(
+                    "To log in, open {} and enter the code {}",
+                    code.verification_uri, code.user_code
+                );
+            })
+            .await
+    };
+    match runtime().block_on(login) {
         Ok(login) => println!("logged in with {:?}", login.policies),
         Err(e) => println!("login error: {e}"),
     }
@@ -503,9 +515,7 @@ fn login_command(bao: &Bao, oidc: &Oidc, data: &Path) -> Command {
         .env("HARMONY_OIDC_ISSUER", oidc.issuer())
         .env("HARMONY_OIDC_CLIENT_ID", oidc.client_id())
         .env("OPENBAO_JWT_ROLE", "harmony-developer")
-        .env("XDG_DATA_HOME", data)
-        // A browser that opens nothing: `true URL`.
-        .env("BROWSER", "true");
+        .env("XDG_DATA_HOME", data);
     for var in [
         "OPENBAO_TOKEN",
         "VAULT_TOKEN",

@@ -16,15 +16,16 @@ use std::path::{Path, PathBuf};
 
 use harmony_codegen::{generate, scan};
 use minijinja::{Value as Context, context};
-use serde_json::json;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, TableLike, value};
 
-use crate::cli::{MessageFormat, WorkspaceArgs};
-use crate::{Error, Outcome, io, templates};
+use crate::cli::WorkspaceArgs;
+use crate::error::{Error, Outcome, io};
+use crate::output::{Message, Output};
+use crate::templates;
 
-const BUILD_TEMPLATE: &str = include_str!("../../templates/init/build.rs.jinja");
-const BUILD_SNIPPET_TEMPLATE: &str = include_str!("../../templates/init/build-snippet.rs.jinja");
-const EXAMPLE_TEMPLATE: &str = include_str!("../../templates/init/example.rs.jinja");
+const BUILD_TEMPLATE: &str = include_str!("../../../templates/init/build.rs.jinja");
+const BUILD_SNIPPET_TEMPLATE: &str = include_str!("../../../templates/init/build-snippet.rs.jinja");
+const EXAMPLE_TEMPLATE: &str = include_str!("../../../templates/init/example.rs.jinja");
 
 /// The example's module name; its file is `src/{EXAMPLE_MODULE}.rs`.
 const EXAMPLE_MODULE: &str = "harmony_config_example";
@@ -34,7 +35,11 @@ const EXAMPLE_STRUCT: &str = "ExampleConfig";
 const INCLUDE_LINE: &str = "harmony_config::include_generated!();";
 
 /// `cargo harmony init [--path DIR]`.
-pub(crate) fn run(args: &WorkspaceArgs, checkout: Option<&Path>) -> Result<Outcome, Error> {
+pub(crate) fn run(
+    args: &WorkspaceArgs,
+    checkout: Option<&Path>,
+    out: &Output,
+) -> Result<Outcome, Error> {
     let manifest_path = locate_manifest(args)?;
     let dir = manifest_path
         .parent()
@@ -48,7 +53,7 @@ pub(crate) fn run(args: &WorkspaceArgs, checkout: Option<&Path>) -> Result<Outco
             env!("CARGO_PKG_VERSION_MINOR")
         )),
     };
-    let mut report = Report::new(args.message_format);
+    let mut report = Report::new(out);
 
     let text = read(&manifest_path)?.unwrap_or_default();
     let mut manifest: DocumentMut = text
@@ -59,28 +64,28 @@ pub(crate) fn run(args: &WorkspaceArgs, checkout: Option<&Path>) -> Result<Outco
     let root = root_file(&manifest, &dir);
     let added = add_dependencies(&mut manifest, &origin, &manifest_path)?;
     if added.is_empty() {
-        report.step("Cargo.toml", Step::Unchanged, "has the dependencies");
+        report.step("Cargo.toml", Step::Unchanged, "has the dependencies")?;
     } else {
         fs::write(&manifest_path, manifest.to_string()).map_err(io("write", &manifest_path))?;
         report.step(
             "Cargo.toml",
             Step::Changed,
             &format!("added {}", added.join(", ")),
-        );
+        )?;
     }
 
     // Keys are global in a user's store, so the example's starts with the crate's name.
     let key = format!("{package}.{EXAMPLE_STRUCT}");
     let vars = context! {
         env_var => harmony_config::env_var_name(&key),
-        accessor => harmony_codegen::emit::accessor_name(&key),
+        accessor => harmony_config::naming::accessor_name(&key),
         package,
         key,
     };
     write_build_script(&dir, &build, &vars, &mut report)?;
     let example = write_example(&dir, &vars, &mut report)?;
     report.next_steps(&dir, &root, example)?;
-    Ok(report.finish())
+    report.finish()
 }
 
 /// Where the dependencies come from.
@@ -352,7 +357,7 @@ fn write_build_script(
                 &format!("{why}; allow a build script that runs this, then run `cargo harmony init` again:"),
                 &snippet,
                 None,
-            );
+            )?;
             return Ok(());
         }
     };
@@ -360,7 +365,7 @@ fn write_build_script(
     let path = dir.join(relative);
     match read(&path)? {
         Some(existing) if existing.contains("harmony_build::") => {
-            report.step(&shown, Step::Unchanged, "runs harmony_build");
+            report.step(&shown, Step::Unchanged, "runs harmony_build")?;
         }
         Some(_) => report.refused(
             &shown,
@@ -369,10 +374,10 @@ fn write_build_script(
             Some(&format!(
                 "harmony_build prints `cargo:rerun-if-changed` for the files it reads, which turns off cargo's rescan of the whole package: if {shown} reads other files, print `cargo:rerun-if-changed` for each of them too."
             )),
-        ),
+        )?,
         None => {
             create(&path, &render("build.rs.jinja", BUILD_TEMPLATE, vars)?)?;
-            report.step(&shown, Step::Changed, "calls harmony_build::generate()");
+            report.step(&shown, Step::Changed, "calls harmony_build::generate()")?;
         }
     }
     Ok(())
@@ -386,11 +391,11 @@ fn write_example(dir: &Path, vars: &Context, report: &mut Report) -> Result<bool
     let text = render("example.rs.jinja", EXAMPLE_TEMPLATE, vars)?;
     match read(&path)? {
         Some(existing) if existing == text => {
-            report.step(&relative, Step::Unchanged, "is the example config");
+            report.step(&relative, Step::Unchanged, "is the example config")?;
             return Ok(true);
         }
         Some(_) => {
-            report.step(&relative, Step::Unchanged, "exists; left as it is");
+            report.step(&relative, Step::Unchanged, "exists; left as it is")?;
             return Ok(true);
         }
         None => {}
@@ -404,7 +409,7 @@ fn write_example(dir: &Path, vars: &Context, report: &mut Report) -> Result<bool
                 "not written: the crate has configs already ({})",
                 keys.join(", ")
             ),
-        );
+        )?;
         return Ok(false);
     }
     create(&path, &text)?;
@@ -416,7 +421,7 @@ fn write_example(dir: &Path, vars: &Context, report: &mut Report) -> Result<bool
         &relative,
         Step::Changed,
         &format!("an example config with the key `{key}`"),
-    );
+    )?;
     Ok(true)
 }
 
@@ -473,22 +478,22 @@ enum Step {
 }
 
 /// What `init` prints: a line per file, then what is left to do.
-struct Report {
-    format: MessageFormat,
+struct Report<'o> {
+    out: &'o Output,
     changed: usize,
     refused: bool,
 }
 
-impl Report {
-    fn new(format: MessageFormat) -> Self {
+impl<'o> Report<'o> {
+    fn new(out: &'o Output) -> Self {
         Self {
-            format,
+            out,
             changed: 0,
             refused: false,
         }
     }
 
-    fn step(&mut self, file: &str, step: Step, message: &str) {
+    fn step(&mut self, file: &str, step: Step, message: &str) -> Result<(), Error> {
         let status = match step {
             Step::Changed => {
                 self.changed += 1;
@@ -500,30 +505,34 @@ impl Report {
                 "refused"
             }
         };
-        match self.format {
-            MessageFormat::Human => println!("{status:<9} {file}: {message}"),
-            MessageFormat::Json => println!(
-                "{}",
-                json!({ "reason": "init", "file": file, "status": status, "message": message })
-            ),
-        }
+        let human = format!("{status:<9} {file}: {message}");
+        let message = Message::Init {
+            file: file.to_owned(),
+            status: status.to_owned(),
+            message: message.to_owned(),
+        };
+        self.out.emit(&message, &human)
     }
 
     /// A step left to the user, with the code to add and a note about it.
-    fn refused(&mut self, file: &str, message: &str, code: &str, note: Option<&str>) {
-        self.step(file, Step::Refused, message);
-        match self.format {
-            MessageFormat::Human => {
-                println!("\n{code}");
-                if let Some(note) = note {
-                    println!("{note}\n");
-                }
-            }
-            MessageFormat::Json => println!(
-                "{}",
-                json!({ "reason": "init-todo", "file": file, "add": code, "note": note })
-            ),
-        }
+    fn refused(
+        &mut self,
+        file: &str,
+        message: &str,
+        code: &str,
+        note: Option<&str>,
+    ) -> Result<(), Error> {
+        self.step(file, Step::Refused, message)?;
+        let human = match note {
+            Some(note) => format!("\n{code}\n{note}\n"),
+            None => format!("\n{code}"),
+        };
+        let message = Message::InitTodo {
+            file: file.to_owned(),
+            add: code.to_owned(),
+            note: note.map(str::to_owned),
+        };
+        self.out.emit(&message, &human)
     }
 
     /// The lines the root file needs, unless it has them: init never edits Rust sources.
@@ -538,36 +547,32 @@ impl Report {
             lines.push(INCLUDE_LINE.to_owned());
         }
         let root = root.display().to_string();
-        match self.format {
-            MessageFormat::Human if lines.is_empty() => {
-                println!("unchanged {root}: declares the example and the generated accessors");
-            }
-            MessageFormat::Human => {
-                println!("\nadd to {root} (init does not edit Rust sources):\n");
-                for line in &lines {
-                    println!("    {line}");
-                }
-                println!(
-                    "\nthen `cargo build` generates the `config` module, and `cargo harmony sync` the docs"
-                );
-            }
-            MessageFormat::Json if lines.is_empty() => {}
-            MessageFormat::Json => println!(
-                "{}",
-                json!({ "reason": "init-todo", "file": root, "add": lines.join("\n") })
-            ),
+        if lines.is_empty() {
+            return self.out.human(&format!(
+                "unchanged {root}: declares the example and the generated accessors"
+            ));
         }
-        Ok(())
+        let indented: Vec<String> = lines.iter().map(|line| format!("    {line}")).collect();
+        let human = format!(
+            "\nadd to {root} (init does not edit Rust sources):\n\n{}\n\nthen `cargo build` generates the `config` module, and `cargo harmony sync` the docs",
+            indented.join("\n")
+        );
+        let message = Message::InitTodo {
+            file: root,
+            add: lines.join("\n"),
+            note: None,
+        };
+        self.out.emit(&message, &human)
     }
 
-    fn finish(&self) -> Outcome {
-        if self.format == MessageFormat::Human && self.changed == 0 {
-            println!("init: nothing changed");
+    fn finish(&self) -> Result<Outcome, Error> {
+        if self.changed == 0 {
+            self.out.human("init: nothing changed")?;
         }
-        if self.refused {
+        Ok(if self.refused {
             Outcome::Problems
         } else {
             Outcome::Clean
-        }
+        })
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use harmony_config::openbao::{LoginMethod, OpenbaoConfig, OpenbaoSecretStore};
 use harmony_config::{ConfigError, SecretStore};
 
-use super::{Check, Status};
+use super::check::{Check, Status};
 use crate::team::{lifetime, ready};
 
 /// The checks, in order; each later one runs only when the one before it passed.

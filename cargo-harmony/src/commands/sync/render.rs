@@ -6,15 +6,16 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use harmony_codegen::emit::env_var_name;
-use harmony_codegen::schema::SECRET_KEYWORD;
+use harmony_config::naming::env_var_name;
+use harmony_config::schema::Schema;
 
-use super::artifacts::{DOC_MARKER, SCHEMA_DIR, SCHEMA_SUFFIX, relative};
-use crate::workspace::Workspace;
-use crate::{Error, templates};
+use super::layout::{DOC_MARKER, SCHEMA_DIR, SCHEMA_SUFFIX};
+use crate::error::Error;
+use crate::templates;
+use crate::workspace::{Workspace, relative};
 
-const CONFIG_MD_TEMPLATE: &str = include_str!("../../../templates/CONFIG.md.jinja");
-const ENV_EXAMPLE_TEMPLATE: &str = include_str!("../../../templates/env.example.jinja");
+const CONFIG_MD_TEMPLATE: &str = include_str!("../../../../templates/CONFIG.md.jinja");
+const ENV_EXAMPLE_TEMPLATE: &str = include_str!("../../../../templates/env.example.jinja");
 
 /// How deep the type labels and example values follow nested schemas.
 const MAX_DEPTH: u8 = 8;
@@ -75,6 +76,7 @@ impl Docs {
             .into_iter()
             .map(|(krate, config)| {
                 let schema = &config.schema;
+                let reader = Schema::new(schema);
                 let defs = schema.get("$defs").and_then(Value::as_object);
                 let title = text(schema, "title");
                 let description = text(schema, "description");
@@ -98,9 +100,9 @@ impl Docs {
                     title,
                     description,
                     summary,
-                    fields: fields(schema),
-                    types: defs.map(types).unwrap_or_default(),
-                    example: shell_quote(&inline_json(&example(schema, defs, 0))),
+                    fields: fields(reader, schema),
+                    types: defs.map(|d| types(reader, d)).unwrap_or_default(),
+                    example: shell_quote(&inline_json(&example(reader, schema, 0))),
                 }
             })
             .collect();
@@ -155,46 +157,30 @@ fn first_line(text: &str) -> String {
 }
 
 /// The fields of an object schema: its `properties`, then those of the structs flattened
-/// into it (`allOf` items with properties), each once.
-fn fields(schema: &Value) -> Vec<FieldView> {
-    let mut out: Vec<FieldView> = Vec::new();
-    let flattened = schema
-        .get("allOf")
-        .and_then(Value::as_array)
+/// into it, each once; secret marks and defaults as the runtime's schema reader says.
+fn fields<'a>(reader: Schema<'a>, schema: &'a Value) -> Vec<FieldView> {
+    reader
+        .properties(schema)
         .into_iter()
-        .flatten();
-    for object in std::iter::once(schema).chain(flattened) {
-        let Some(properties) = object.get("properties").and_then(Value::as_object) else {
-            continue;
-        };
-        let required: Vec<&str> = object
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        for (name, property) in properties {
-            if out.iter().any(|f| &f.name == name) {
-                continue;
-            }
-            let description = match text(property, "description") {
-                d if d.is_empty() => text(property, "title"),
+        .map(|property| {
+            let description = match text(property.schema, "description") {
+                d if d.is_empty() => text(property.schema, "title"),
                 d => d,
             };
-            out.push(FieldView {
-                name: name.clone(),
-                ty: type_label(property, 0),
-                required: required.contains(&name.as_str()),
-                secret: is_secret(property),
-                default: property.get("default").map(inline_json),
+            FieldView {
+                name: property.name.to_owned(),
+                ty: type_label(reader, property.schema, 0),
+                required: property.required,
+                secret: reader.is_secret(property.schema),
+                default: reader.default(property.schema).map(inline_json),
                 description,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// The named types of `$defs`, sorted by name.
-fn types(defs: &Map<String, Value>) -> Vec<TypeView> {
+fn types<'a>(reader: Schema<'a>, defs: &'a Map<String, Value>) -> Vec<TypeView> {
     let mut types: Vec<TypeView> = defs
         .iter()
         .map(|(name, schema)| {
@@ -204,9 +190,9 @@ fn types(defs: &Map<String, Value>) -> Vec<TypeView> {
             };
             TypeView {
                 name: name.clone(),
-                ty: type_label(&without_docs(schema), 1),
+                ty: type_label(reader, &without_docs(schema), 1),
                 description,
-                fields: fields(schema),
+                fields: fields(reader, schema),
             }
         })
         .collect();
@@ -224,20 +210,19 @@ fn without_docs(schema: &Value) -> Value {
     schema
 }
 
-/// Whether a property is marked secret, itself or in a branch (`Option<Secret<T>>`).
-fn is_secret(schema: &Value) -> bool {
-    let marked = |s: &Value| s.get(SECRET_KEYWORD).and_then(Value::as_bool) == Some(true);
-    marked(schema)
-        || ["anyOf", "oneOf", "allOf"].iter().any(|keyword| {
-            schema
-                .get(*keyword)
-                .and_then(Value::as_array)
-                .is_some_and(|items| items.iter().any(marked))
-        })
+/// A short type for people: `string`, `integer 0..=65535`, `array of string`, `Tls | null`.
+/// Inside a label, a secret part says so, `{"Token": string (secret)}`: it has no table row of
+/// its own to carry the mark.
+fn type_label(reader: Schema<'_>, schema: &Value, depth: u8) -> String {
+    let label = shape_label(reader, schema, depth);
+    if depth > 0 && reader.is_secret(schema) {
+        format!("{label} (secret)")
+    } else {
+        label
+    }
 }
 
-/// A short type for people: `string`, `integer 0..=65535`, `array of string`, `Tls | null`.
-fn type_label(schema: &Value, depth: u8) -> String {
+fn shape_label(reader: Schema<'_>, schema: &Value, depth: u8) -> String {
     let map = match schema {
         Value::Object(map) => map,
         Value::Bool(true) => return "any".to_owned(),
@@ -247,7 +232,7 @@ fn type_label(schema: &Value, depth: u8) -> String {
     if depth > MAX_DEPTH {
         return "…".to_owned();
     }
-    let label = |s: &Value| type_label(s, depth + 1);
+    let label = |s: &Value| type_label(reader, s, depth + 1);
     if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
         return reference.rsplit('/').next().unwrap_or(reference).to_owned();
     }
@@ -265,20 +250,21 @@ fn type_label(schema: &Value, depth: u8) -> String {
         if let Some(items) = map.get(keyword).and_then(Value::as_array)
             && !items.is_empty()
         {
+            let siblings: Vec<&Value> = items.iter().collect();
             return items
                 .iter()
-                .filter(|item| !is_unit_variant_object(item, items))
+                .filter(|item| !reader.is_unit_variant_object(item, &siblings))
                 .map(label)
                 .collect::<Vec<_>>()
                 .join(" | ");
         }
     }
     match map.get("type") {
-        Some(Value::String(ty)) => labelled(ty, map, depth),
+        Some(Value::String(ty)) => labelled(reader, ty, map, depth),
         Some(Value::Array(types)) => types
             .iter()
             .filter_map(Value::as_str)
-            .map(|ty| labelled(ty, map, depth))
+            .map(|ty| labelled(reader, ty, map, depth))
             .collect::<Vec<_>>()
             .join(" | "),
         _ if map.contains_key("allOf") || map.contains_key("properties") => "object".to_owned(),
@@ -295,24 +281,6 @@ fn single_property(map: &Map<String, Value>) -> Option<(&str, &Value)> {
     let required = map.get("required").and_then(Value::as_array)?;
     let closed = map.get("additionalProperties") == Some(&Value::Bool(false));
     (closed && required.iter().any(|r| r.as_str() == Some(name))).then_some((name.as_str(), value))
-}
-
-/// serde also reads a unit variant `"A"` written as `{"A": null}`; a label shows only `"A"`.
-fn is_unit_variant_object(item: &Value, siblings: &[Value]) -> bool {
-    let Some(properties) = item.get("properties").and_then(Value::as_object) else {
-        return false;
-    };
-    let mut names = properties.iter();
-    let (Some((name, schema)), None) = (names.next(), names.next()) else {
-        return false;
-    };
-    let null = schema.get("type").and_then(Value::as_str) == Some("null");
-    null && siblings.iter().any(|sibling| {
-        sibling
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|values| values.iter().any(|v| v.as_str() == Some(name)))
-    })
 }
 
 /// The Rust integer type whose exact range `min..=max` is, for a shorter label.
@@ -339,8 +307,8 @@ fn integer_type(min: &Value, max: &Value) -> Option<&'static str> {
         .map(|(name, ..)| *name)
 }
 
-fn labelled(ty: &str, map: &Map<String, Value>, depth: u8) -> String {
-    let label = |s: &Value| type_label(s, depth + 1);
+fn labelled(reader: Schema<'_>, ty: &str, map: &Map<String, Value>, depth: u8) -> String {
+    let label = |s: &Value| type_label(reader, s, depth + 1);
     match ty {
         "array" => {
             if let Some(items) = map.get("prefixItems").and_then(Value::as_array) {
@@ -361,6 +329,22 @@ fn labelled(ty: &str, map: &Map<String, Value>, depth: u8) -> String {
             _ => match single_property(map) {
                 // An externally tagged variant: `{"Tcp": {...}}`.
                 Some((name, value)) => format!("{{{}: {}}}", Value::from(name), label(value)),
+                // A struct variant's fields, which no table lists.
+                None if depth >= 2 => match map.get("properties").and_then(Value::as_object) {
+                    Some(properties) if !properties.is_empty() => format!(
+                        "{{{}}}",
+                        properties
+                            .iter()
+                            .map(|(name, value)| format!(
+                                "{}: {}",
+                                Value::from(name.as_str()),
+                                label(value)
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    _ => "object".to_owned(),
+                },
                 None => "object".to_owned(),
             },
         },
@@ -383,18 +367,19 @@ fn labelled(ty: &str, map: &Map<String, Value>, depth: u8) -> String {
 
 /// A placeholder of the shape `schema` describes: empty strings, zeros, `false`, empty
 /// arrays and maps, `null` where allowed, an enum's first value. Never a real value.
-fn example(schema: &Value, defs: Option<&Map<String, Value>>, depth: u8) -> Value {
-    let Some(map) = schema.as_object() else {
-        return Value::Null;
-    };
+fn example(reader: Schema<'_>, schema: &Value, depth: u8) -> Value {
     if depth > MAX_DEPTH {
         return Value::Null;
     }
-    let nested = |s: &Value| example(s, defs, depth + 1);
-    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-        let name = reference.strip_prefix("#/$defs/").unwrap_or(reference);
-        return defs.and_then(|d| d.get(name)).map_or(Value::Null, nested);
+    let (inner, nullable) = reader.nullable(schema);
+    if nullable {
+        return Value::Null;
     }
+    let schema = reader.resolve(inner);
+    let Some(map) = schema.as_object() else {
+        return Value::Null;
+    };
+    let nested = |s: &Value| example(reader, s, depth + 1);
     if let Some(value) = map.get("const") {
         return value.clone();
     }
@@ -405,17 +390,11 @@ fn example(schema: &Value, defs: Option<&Map<String, Value>>, depth: u8) -> Valu
     {
         return first.clone();
     }
-    for keyword in ["anyOf", "oneOf"] {
-        if let Some(items) = map.get(keyword).and_then(Value::as_array) {
-            let nullable = items
-                .iter()
-                .any(|i| i.get("type").and_then(Value::as_str) == Some("null"));
-            return match items.first() {
-                Some(_) if nullable => Value::Null,
-                Some(first) => nested(first),
-                None => Value::Null,
-            };
-        }
+    if let Some(first) = ["anyOf", "oneOf"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_array))
+    {
+        return first.first().map_or(Value::Null, nested);
     }
     let ty = match map.get("type") {
         Some(Value::String(ty)) => ty.as_str(),
@@ -441,20 +420,13 @@ fn example(schema: &Value, defs: Option<&Map<String, Value>>, depth: u8) -> Valu
                 .map(|items| items.iter().map(nested).collect())
                 .unwrap_or_default(),
         ),
-        "object" => {
-            let mut object = Map::new();
-            let flattened = map.get("allOf").and_then(Value::as_array);
-            for part in std::iter::once(schema).chain(flattened.into_iter().flatten()) {
-                if let Some(properties) = part.get("properties").and_then(Value::as_object) {
-                    for (name, property) in properties {
-                        if !object.contains_key(name) {
-                            object.insert(name.clone(), nested(property));
-                        }
-                    }
-                }
-            }
-            Value::Object(object)
-        }
+        "object" => Value::Object(
+            reader
+                .properties(schema)
+                .iter()
+                .map(|p| (p.name.to_owned(), nested(p.schema)))
+                .collect(),
+        ),
         _ => Value::Null,
     }
 }
@@ -488,6 +460,10 @@ mod tests {
 
     use super::*;
 
+    fn type_label(schema: &Value, depth: u8) -> String {
+        super::type_label(Schema::new(schema), schema, depth)
+    }
+
     #[test]
     fn labels_follow_the_schema() {
         let u16 = json!({ "type": "integer", "minimum": 0, "maximum": 65535 });
@@ -519,12 +495,12 @@ mod tests {
             "type": "object",
             "properties": {
                 "host": { "type": "string", "description": "Where.\nReally." },
-                "password": { "type": "string", "writeOnly": true, SECRET_KEYWORD: true },
+                "password": { "type": "string", "writeOnly": true, "x-harmony-secret": true },
             },
             "required": ["host"],
             "allOf": [{ "properties": { "extra": { "type": "boolean", "default": true } } }],
         });
-        let fields = fields(&schema);
+        let fields = fields(Schema::new(&schema), &schema);
         let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["host", "password", "extra"]);
         assert!(fields[0].required && !fields[0].secret);
@@ -547,8 +523,7 @@ mod tests {
             },
             "$defs": { "Mode": { "enum": ["it's", "b"] }, "Tls": { "type": "object" } },
         });
-        let defs = schema.get("$defs").and_then(Value::as_object);
-        let text = inline_json(&example(&schema, defs, 0));
+        let text = inline_json(&example(Schema::new(&schema), &schema, 0));
         assert_eq!(
             text,
             r#"{"host": "", "port": 1, "tls": null, "mode": "it's", "pair": [false, 0]}"#
@@ -567,6 +542,211 @@ mod tests {
         for _ in 0..100 {
             object = json!({ "type": "object", "properties": { "a": object } });
         }
-        assert!(inline_json(&example(&object, None, 0)).contains("null"));
+        assert!(inline_json(&example(Schema::new(&object), &object, 0)).contains("null"));
+    }
+
+    /// Every schema of the fidelity suite, then the examples' schemas, by name.
+    fn real_schemas() -> Vec<(String, Value)> {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let runtime = repo.join("runtime");
+        let cases = runtime.join("tests/fidelity/cases.rs");
+        let generated = harmony_codegen::generate::target(&runtime, &cases);
+        let mut schemas: Vec<(String, Value)> = generated
+            .configs
+            .into_iter()
+            .map(|config| (config.key, config.schema))
+            .collect();
+        for example in ["accessors", "basic", "openbao_chain", "prompting"] {
+            let dir = repo.join("examples").join(example).join("config-schema");
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                schemas.push((
+                    path.display().to_string(),
+                    serde_json::from_str(&text).unwrap(),
+                ));
+            }
+        }
+        assert!(schemas.len() >= 90, "{} schemas", schemas.len());
+        schemas
+    }
+
+    /// Each property reachable from the root, with its path and the schema that documents
+    /// it: the root's fields table, or the table of the `$defs` type that holds it.
+    fn properties<'a>(
+        reader: Schema<'a>,
+        node: &'a Value,
+        path: &str,
+        table: &'a Value,
+        refs: &mut Vec<String>,
+        out: &mut Vec<(String, &'a Value, &'a Value)>,
+    ) {
+        if let Some(name) = node.get("$ref").and_then(Value::as_str) {
+            if refs.iter().any(|r| r == name) || refs.len() > 8 {
+                return;
+            }
+            refs.push(name.to_owned());
+            properties(
+                reader,
+                reader.resolve(node),
+                path,
+                reader.resolve(node),
+                refs,
+                out,
+            );
+            refs.pop();
+            return;
+        }
+        for keyword in ["anyOf", "oneOf", "allOf"] {
+            for branch in node
+                .get(keyword)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                properties(reader, branch, path, table, refs, out);
+            }
+        }
+        for property in reader.properties(node) {
+            let at = if path.is_empty() {
+                property.name.to_owned()
+            } else {
+                format!("{path}.{}", property.name)
+            };
+            out.push((at.clone(), property.schema, table));
+            properties(reader, property.schema, &at, table, refs, out);
+        }
+    }
+
+    /// A value with every property the schema describes: the first branch that is not null,
+    /// one item per list, one entry per map.
+    fn sample(reader: Schema<'_>, node: &Value, depth: usize) -> Value {
+        let node = reader.resolve(node);
+        if depth > 8 {
+            return Value::Null;
+        }
+        if let Some(branch) = ["anyOf", "oneOf"]
+            .iter()
+            .filter_map(|k| node.get(*k).and_then(Value::as_array))
+            .flatten()
+            .find(|b| reader.resolve(b).get("type") != Some(&json!("null")))
+        {
+            return sample(reader, branch, depth + 1);
+        }
+        let properties = reader.properties(node);
+        if !properties.is_empty() {
+            return Value::Object(
+                properties
+                    .iter()
+                    .map(|p| (p.name.to_owned(), sample(reader, p.schema, depth + 1)))
+                    .collect(),
+            );
+        }
+        if let Some(items) = node.get("items").filter(|i| i.is_object()) {
+            return json!([sample(reader, items, depth + 1)]);
+        }
+        if let Some(values) = node.get("additionalProperties").filter(|i| i.is_object()) {
+            return json!({ "k": sample(reader, values, depth + 1) });
+        }
+        json!("s")
+    }
+
+    fn at<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+        path.split('.').try_fold(value, |v, name| match v {
+            Value::Array(items) => items.first()?.get(name),
+            _ => v.get(name),
+        })
+    }
+
+    /// Field by field, on every real schema: the prompt masks, `get` redacts and CONFIG.md
+    /// marks secret exactly the fields of the runtime's schema reader.
+    #[test]
+    fn prompt_redaction_and_docs_agree_on_secrets() {
+        use harmony_config::prompt::Form;
+        use harmony_config::redact::{REDACTED, is_secret_path};
+
+        let mut secret_fields = 0;
+        for (name, schema) in real_schemas() {
+            let reader = Schema::new(&schema);
+            let secrets = reader.secret_paths();
+            let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+            secret_fields += secrets.len();
+            let form = Form::new(&name, &schema, &[]);
+            let value = sample(reader, &schema, 0);
+            let redacted = reader.redact(&value);
+            let mut found = Vec::new();
+            properties(reader, &schema, "", &schema, &mut Vec::new(), &mut found);
+            for (path, property, table) in found {
+                let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
+                let secret = is_secret_path(&path, &secret_refs);
+                let below_secret = secrets.iter().any(|s| path.starts_with(&format!("{s}.")));
+                // The prompt masks every field at or below a secret path.
+                if secret {
+                    assert!(form.is_masked(&segments), "{name}: `{path}` is not masked");
+                }
+                // `get` redacts the value at a secret path, and shows the others.
+                if let (Some(shown), Some(original)) = (at(&redacted, &path), at(&value, &path)) {
+                    if secrets.contains(&path) {
+                        assert_eq!(shown, &json!(REDACTED), "{name}: `{path}` not redacted");
+                    } else if !secret && !reader.is_secret(property) {
+                        let leaf = !original.is_object() && !original.is_array();
+                        assert!(
+                            !leaf || shown == original,
+                            "{name}: `{path}` redacted, but not secret"
+                        );
+                    }
+                }
+                // CONFIG.md marks the field in its table exactly when it starts a secret path.
+                if !below_secret {
+                    let leaf = segments.last().unwrap();
+                    let marked = fields(reader, table)
+                        .iter()
+                        .find(|f| &f.name == leaf)
+                        .is_some_and(|f| f.secret);
+                    let documented = fields(reader, table).iter().any(|f| &f.name == leaf);
+                    if documented {
+                        assert_eq!(
+                            marked,
+                            secrets.contains(&path),
+                            "{name}: `{path}` in CONFIG.md"
+                        );
+                    } else if secrets.contains(&path) {
+                        // A variant's field: its type's label marks it.
+                        let label = super::type_label(reader, table, 1);
+                        let after = label
+                            .split(&format!("\"{leaf}\": "))
+                            .nth(1)
+                            .unwrap_or_default();
+                        let part = after.split([',', '}']).next().unwrap_or_default();
+                        assert!(
+                            part.ends_with("(secret)"),
+                            "{name}: `{path}` unmarked in `{label}`"
+                        );
+                    }
+                }
+            }
+            // And the prompt masks nothing else: each field it asks is masked only at or
+            // below a secret path, or when it is typed as a whole around one.
+            let tree = reader.fields(&[]);
+            let mut stack = vec![(String::new(), &tree)];
+            while let Some((path, field)) = stack.pop() {
+                let whole = !matches!(field.kind, harmony_config::schema::Kind::Object(_));
+                let holds = secrets.iter().any(|s| s.starts_with(&format!("{path}.")));
+                let expected =
+                    (!path.is_empty() && is_secret_path(&path, &secret_refs)) || (whole && holds);
+                assert_eq!(field.secret, expected, "{name}: the prompt's `{path}`");
+                if let harmony_config::schema::Kind::Object(fields) = &field.kind {
+                    for child in fields {
+                        let at = if path.is_empty() {
+                            child.name.clone()
+                        } else {
+                            format!("{path}.{}", child.name)
+                        };
+                        stack.push((at, child));
+                    }
+                }
+            }
+        }
+        assert!(secret_fields >= 12, "only {secret_fields} secret fields");
     }
 }

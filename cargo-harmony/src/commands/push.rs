@@ -2,17 +2,19 @@
 //! lacks is written, an equal one left alone, and a different one overwritten only when
 //! confirmed. Nothing local is ever removed, and no value is ever printed.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use harmony_config::openbao::OpenbaoSecretStore;
 use harmony_config::{ConfigError, ConfigSource, SecretStore, SqliteSource, StoreSource};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::cli::MessageFormat;
+use crate::chain;
+use crate::error::{Error, Outcome};
+use crate::output::{Message, Output};
 use crate::team::{not_configured, ready};
-use crate::values::{runtime, violations};
+use crate::validation;
 use crate::workspace::Workspace;
-use crate::{Error, Outcome};
 
 /// What happened to one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +78,7 @@ pub(crate) fn run(
     workspace: &Workspace,
     keys: &[String],
     yes: bool,
-    format: MessageFormat,
+    out: &Output,
 ) -> Result<Outcome, Error> {
     let team = harmony_config::openbao::source_from_env()?.ok_or_else(|| not_configured("push"))?;
     let explicit = !keys.is_empty();
@@ -91,13 +93,13 @@ pub(crate) fn run(
     let path = SqliteSource::default_path()?;
     if !path.exists() {
         return Err(Error::Usage(format!(
-            "there is no local database at {} (HARMONY_CONFIG_DB, or the default): nothing to push",
+            "there is no local database at {} (HARMONY_DB, or the default): nothing to push",
             path.display()
         )));
     }
     let ask = !yes && harmony_config::prompt::no_terminal_reason().is_none();
-    runtime()?.block_on(async {
-        let local = SqliteSource::open(&path).await?;
+    chain::runtime()?.block_on(async {
+        let local = SqliteSource::read_only(&path);
         ready(team.store()).await?;
         let target = team.name();
         let mut reports = Vec::new();
@@ -107,10 +109,10 @@ pub(crate) fn run(
             if report.result == Action::NotLocal && !explicit {
                 continue;
             }
-            print(&report, format);
+            print(&report, out)?;
             reports.push(report);
         }
-        Ok(summarize(&reports, &target, format))
+        summarize(&reports, &target, out)
     })
 }
 
@@ -133,9 +135,9 @@ async fn push_one(
             format!("the local database holds no value for `{key}`"),
         ));
     };
-    let problems = violations(schema, &value);
+    let problems = validation::violations(key, schema, &value);
     if !problems.is_empty() {
-        let at: Vec<String> = problems.iter().map(|(at, _)| format!("`{at}`")).collect();
+        let at: Vec<String> = problems.iter().map(|v| format!("`{}`", v.at)).collect();
         return Ok(report(
             Action::Invalid,
             format!(
@@ -238,18 +240,20 @@ fn confirm(key: &str, fields: &[String]) -> Result<bool, Error> {
     })
 }
 
-fn print(report: &Report, format: MessageFormat) {
-    match format {
-        MessageFormat::Human => println!("{:<11} {}", report.result, report.message),
-        MessageFormat::Json => println!(
-            "{}",
-            json!({ "reason": "push", "key": report.key, "result": report.result.as_str(), "message": report.message })
-        ),
-    }
+fn print(report: &Report, out: &Output) -> Result<(), Error> {
+    let message = Message::Push {
+        key: report.key.clone(),
+        result: report.result.as_str().to_owned(),
+        message: report.message.clone(),
+    };
+    out.emit(
+        &message,
+        &format!("{:<11} {}", report.result, report.message),
+    )
 }
 
 /// The summary line, and what to do about keys left behind; exit code 1 when any was.
-fn summarize(reports: &[Report], target: &str, format: MessageFormat) -> Outcome {
+fn summarize(reports: &[Report], target: &str, out: &Output) -> Result<Outcome, Error> {
     let keys = |result| -> Vec<&str> {
         reports
             .iter()
@@ -277,19 +281,15 @@ fn summarize(reports: &[Report], target: &str, format: MessageFormat) -> Outcome
             .collect();
         format!("push to {target}: {}", parts.join(", "))
     };
-    match format {
-        MessageFormat::Human => println!("{summary}"),
-        MessageFormat::Json => {
-            let counts: serde_json::Map<String, Value> = counts
-                .iter()
-                .map(|(action, n)| (action.as_str().to_owned(), json!(n)))
-                .collect();
-            println!(
-                "{}",
-                json!({ "reason": "push-summary", "target": target, "counts": counts, "message": summary })
-            );
-        }
-    }
+    let message = Message::PushSummary {
+        target: target.to_owned(),
+        counts: counts
+            .iter()
+            .map(|(action, n)| (action.as_str().to_owned(), *n))
+            .collect::<BTreeMap<_, _>>(),
+        message: summary.clone(),
+    };
+    out.emit(&message, &summary)?;
     if reports.is_empty() {
         eprintln!(
             "note: the local database holds no value for any selected key; store one with `cargo harmony set KEY`"
@@ -315,9 +315,11 @@ fn summarize(reports: &[Report], target: &str, format: MessageFormat) -> Outcome
             missing.join(", ")
         );
     }
-    if skipped.is_empty() && invalid.is_empty() && failed.is_empty() && missing.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Problems
-    }
+    Ok(
+        if skipped.is_empty() && invalid.is_empty() && failed.is_empty() && missing.is_empty() {
+            Outcome::Clean
+        } else {
+            Outcome::Problems
+        },
+    )
 }

@@ -8,48 +8,48 @@
 
 mod artifacts;
 mod files;
+mod layout;
 mod render;
 mod report;
 
 use harmony_codegen::schema::Severity;
 
-use crate::cli::{MessageFormat, WorkspaceArgs};
-use crate::workspace::Workspace;
-use crate::{Error, Outcome};
-
 use artifacts::{Entry, Status};
-use report::Printer;
+use layout::{CONFIG_MD, ENV_EXAMPLE};
+use report::SyncCounts;
+
+use crate::cli::WorkspaceArgs;
+use crate::error::{Error, Outcome};
+use crate::output::Output;
+use crate::workspace::Workspace;
 
 /// Runs `sync`, or `sync --check` when `check` is set.
 pub(crate) fn run(
     workspace: &Workspace,
     args: &WorkspaceArgs,
     check: bool,
-    format: MessageFormat,
+    out: &Output,
 ) -> Result<Outcome, Error> {
-    let mut out = Printer::new(format);
     let command = if check { "sync --check" } else { "sync" };
-    diagnostics(workspace, command, &mut out)?;
+    diagnostics(workspace, command, out)?;
     let whole_workspace = args.packages.is_empty();
     if !whole_workspace {
         eprintln!(
-            "note: {} and {} describe the whole workspace, so `-p` leaves them alone",
-            artifacts::CONFIG_MD,
-            artifacts::ENV_EXAMPLE
+            "note: {CONFIG_MD} and {ENV_EXAMPLE} describe the whole workspace, so `-p` leaves them alone"
         );
     }
     let plan = artifacts::plan(workspace, whole_workspace)?;
     if check {
-        check_plan(&plan, args, &mut out)
+        check_plan(&plan, args, out)
     } else {
-        apply(&plan, &mut out)
+        apply(&plan, out)
     }
 }
 
 /// Prints the warnings; the errors stop the command before anything is computed or written.
-fn diagnostics(workspace: &Workspace, command: &str, out: &mut Printer) -> Result<(), Error> {
+fn diagnostics(workspace: &Workspace, command: &str, out: &Output) -> Result<(), Error> {
     for problem in &workspace.problems {
-        out.diagnostic(problem)?;
+        report::diagnostic(out, problem)?;
         if problem.severity == Severity::Warning {
             eprintln!("{problem}");
         }
@@ -71,36 +71,36 @@ fn diagnostics(workspace: &Workspace, command: &str, out: &mut Printer) -> Resul
 
 /// Writes what changed: removals first, so that on a case-insensitive file system a renamed
 /// key's new file is not removed as the old one's orphan.
-fn apply(plan: &[Entry], out: &mut Printer) -> Result<Outcome, Error> {
-    let mut counts = report::SyncCounts::default();
+fn apply(plan: &[Entry], out: &Output) -> Result<Outcome, Error> {
+    let mut counts = SyncCounts::default();
     for entry in plan.iter().filter(|e| e.status() == Status::Orphan) {
         files::remove(&entry.path)?;
         counts.removed += 1;
-        out.artifact(entry, "removed")?;
+        report::artifact(out, entry, "removed")?;
     }
     for entry in plan.iter().filter(|e| e.status() != Status::Orphan) {
         if let (Some(wanted), Status::Missing | Status::Stale) = (&entry.wanted, entry.status()) {
             files::write_atomic(&entry.path, wanted.text.as_bytes())?;
             counts.written += 1;
-            out.artifact(entry, "written")?;
+            report::artifact(out, entry, "written")?;
         } else {
             counts.unchanged += 1;
-            out.artifact(entry, "unchanged")?;
+            report::artifact(out, entry, "unchanged")?;
         }
     }
-    out.sync_summary(&counts)?;
+    report::sync_summary(out, &counts)?;
     Ok(Outcome::Clean)
 }
 
 /// Writes nothing: reports each missing, stale or orphan file, then the command that fixes them.
-fn check_plan(plan: &[Entry], args: &WorkspaceArgs, out: &mut Printer) -> Result<Outcome, Error> {
+fn check_plan(plan: &[Entry], args: &WorkspaceArgs, out: &Output) -> Result<Outcome, Error> {
     let mut drift = 0;
     for entry in plan.iter().filter(|e| e.status() != Status::Unchanged) {
         drift += 1;
-        out.drift(entry)?;
+        report::drift(out, entry)?;
     }
     let fix = (drift > 0).then(|| report::fix_command(args));
-    out.check_summary(plan, fix.as_deref())?;
+    report::check_summary(out, plan, fix.as_deref())?;
     Ok(if drift == 0 {
         Outcome::Clean
     } else {

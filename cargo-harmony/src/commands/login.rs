@@ -1,33 +1,35 @@
 //! `cargo harmony login`: logs in to OpenBao with userpass or the OIDC device flow, and
 //! caches the token for every process of this user. The runtime does the logging in and the
-//! caching; this command picks the method and says who is logged in, and where.
+//! caching; this command picks the method, shows the person what to do, and says who is
+//! logged in, and where.
 
-use harmony_config::openbao::{Identity, LoginMethod, OpenbaoConfig, OpenbaoSecretStore};
+use harmony_config::openbao::{
+    DeviceCode, Identity, LoginMethod, OpenbaoConfig, OpenbaoSecretStore,
+};
 use harmony_config::{ConfigError, Secret, SecretStore};
 
-use crate::team::{lifetime, ready};
-use crate::values::runtime;
-use crate::{Error, Outcome};
+use crate::chain;
+use crate::error::{Error, Outcome};
+use crate::output::{Message, Output};
+use crate::team::{lifetime, not_configured, ready};
 
 /// `cargo harmony login [--force]`.
-pub(crate) fn run(force: bool) -> Result<Outcome, Error> {
+pub(crate) fn run(force: bool, out: &Output) -> Result<Outcome, Error> {
     if !OpenbaoConfig::is_configured() {
-        return Err(crate::team::not_configured("login"));
+        return Err(not_configured("login"));
     }
     let config = OpenbaoConfig::from_env()?;
-    runtime()?.block_on(async {
+    chain::runtime()?.block_on(async {
         let store = OpenbaoSecretStore::new(config.clone());
         // Before a person approves a code, be sure the login can be used.
         ready(&store).await?;
         if config.token.is_some() {
             let identity = store.identity().await?;
-            println!(
-                "OPENBAO_TOKEN (or VAULT_TOKEN) is set, and every command uses it as it is: {}",
+            let human = format!(
+                "OPENBAO_TOKEN (or VAULT_TOKEN) is set, and every command uses it as it is: {}\nNothing was cached. To log in with single sign-on or userpass instead, unset OPENBAO_TOKEN and VAULT_TOKEN.",
                 describe(&store, &identity, None)
             );
-            println!(
-                "Nothing was cached. To log in with single sign-on or userpass instead, unset OPENBAO_TOKEN and VAULT_TOKEN."
-            );
+            report(out, "env-token", &store, &identity, None, &human)?;
             return Ok(Outcome::Clean);
         }
         if force {
@@ -35,8 +37,11 @@ pub(crate) fn run(force: bool) -> Result<Outcome, Error> {
         } else if store.cached_login().await.is_some() {
             match store.identity().await {
                 Ok(identity) => {
-                    println!("Already logged in: {}", describe(&store, &identity, None));
-                    println!("Run `cargo harmony login --force` to log in again.");
+                    let human = format!(
+                        "Already logged in: {}\nRun `cargo harmony login --force` to log in again.",
+                        describe(&store, &identity, None)
+                    );
+                    report(out, "already-logged-in", &store, &identity, None, &human)?;
                     return Ok(Outcome::Clean);
                 }
                 Err(error @ (ConfigError::StoreAuth { .. } | ConfigError::NotLoggedIn { .. })) => {
@@ -49,7 +54,7 @@ pub(crate) fn run(force: bool) -> Result<Outcome, Error> {
         let (identity, how) = if config.username.is_some() {
             (userpass(config).await?, None)
         } else if config.oidc.issuer.is_some() {
-            harmony_config::openbao::login().await?;
+            store.device_login(show_code).await?;
             let how = "single sign-on (the OIDC device flow, then JWT auth)";
             (store.identity().await?, Some(how))
         } else {
@@ -57,9 +62,28 @@ pub(crate) fn run(force: bool) -> Result<Outcome, Error> {
                 "no way to log in is configured: set HARMONY_OIDC_ISSUER and HARMONY_OIDC_CLIENT_ID for single sign-on (the OIDC device flow), or OPENBAO_USERNAME (and OPENBAO_PASSWORD) for userpass, or OPENBAO_TOKEN for a token".to_owned(),
             ));
         };
-        println!("Logged in: {}", describe(&store, &identity, how));
+        let human = format!("Logged in: {}", describe(&store, &identity, how));
+        report(out, "logged-in", &store, &identity, how, &human)?;
         Ok(Outcome::Clean)
     })
+}
+
+/// Tells the person logging in where to enter the code, on stderr, and opens a browser there
+/// when one is available.
+fn show_code(code: &DeviceCode) {
+    let url = code
+        .verification_uri_complete
+        .as_deref()
+        .unwrap_or(&code.verification_uri);
+    eprintln!(
+        "To log in, open {} and enter the code {}\n(the code is valid for {} minutes)",
+        code.verification_uri,
+        code.user_code,
+        code.expires_in.as_secs().div_ceil(60)
+    );
+    if webbrowser::open(url).is_ok() {
+        eprintln!("A browser window was opened at {url}");
+    }
 }
 
 /// A userpass login, asking for the password in a terminal when `OPENBAO_PASSWORD` is unset.
@@ -78,6 +102,31 @@ async fn userpass(mut config: OpenbaoConfig) -> Result<Identity, Error> {
         config.password = Some(Secret::new(password));
     }
     Ok(OpenbaoSecretStore::new(config).identity().await?)
+}
+
+/// Prints who is logged in.
+fn report(
+    out: &Output,
+    status: &str,
+    store: &OpenbaoSecretStore,
+    identity: &Identity,
+    how: Option<&str>,
+    human: &str,
+) -> Result<(), Error> {
+    let message = Message::Login {
+        status: status.to_owned(),
+        user: identity.display_name.clone(),
+        store: store.name(),
+        method: how.map_or_else(|| identity.method.to_string(), str::to_owned),
+        policies: identity.policies.clone(),
+        expires_in_secs: identity.expires_in.map(|d| d.as_secs()),
+        cache_path: identity
+            .cache_path
+            .as_ref()
+            .filter(|_| identity.method != LoginMethod::EnvToken)
+            .map(|path| path.display().to_string()),
+    };
+    out.emit(&message, human)
 }
 
 /// `NAME at openbao (URL) with ...; policies ...; the token is valid for ..., cached in ...`.

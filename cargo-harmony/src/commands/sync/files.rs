@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use crate::{Error, io};
+use crate::error::{Error, io};
 
 /// The bytes of `path`, or `None` when it does not exist.
 pub(super) fn read(path: &Path) -> Result<Option<Vec<u8>>, Error> {

@@ -4,15 +4,15 @@
 use harmony_config::openbao::setup::{self, Change, JwtSetup, Setup, UserpassSetup};
 use harmony_config::openbao::{OpenbaoConfig, OpenbaoSecretStore};
 use harmony_config::{Secret, SecretStore, StoreSource};
-use serde_json::json;
 
-use crate::cli::{MessageFormat, SetupArgs};
-use crate::team::not_configured;
-use crate::values::runtime;
-use crate::{Error, Outcome};
+use crate::chain;
+use crate::cli::SetupArgs;
+use crate::error::{Error, Outcome};
+use crate::output::{Message, Output};
+use crate::team::{not_configured, ready};
 
 /// `cargo harmony openbao setup ...`.
-pub(crate) fn run(args: &SetupArgs, format: MessageFormat) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &SetupArgs, out: &Output) -> Result<Outcome, Error> {
     if !OpenbaoConfig::is_configured() {
         return Err(not_configured("openbao setup"));
     }
@@ -27,42 +27,38 @@ pub(crate) fn run(args: &SetupArgs, format: MessageFormat) -> Result<Outcome, Er
     }
     let plan = plan(args, &config)?;
     let store = OpenbaoSecretStore::new(config.clone());
-    let changes = runtime()?.block_on(async {
-        crate::team::ready(&store).await?;
+    let changes = chain::runtime()?.block_on(async {
+        ready(&store).await?;
         setup::apply(&config, &plan).await
     })?;
     for change in &changes {
-        match format {
-            MessageFormat::Human => println!("{change}"),
-            MessageFormat::Json => {
-                let (result, what) = match change {
-                    Change::Created(what) => ("created", what),
-                    Change::Updated(what) => ("updated", what),
-                    Change::Unchanged(what) => ("unchanged", what),
-                };
-                println!(
-                    "{}",
-                    json!({ "reason": "setup", "result": result, "what": what })
-                );
-            }
-        }
+        let (result, what) = match change {
+            Change::Created(what) => ("created", what),
+            Change::Updated(what) => ("updated", what),
+            Change::Unchanged(what) => ("unchanged", what),
+        };
+        let message = Message::Setup {
+            result: result.to_owned(),
+            what: what.clone(),
+        };
+        out.emit(&message, &change.to_string())?;
     }
     let altered = changes.iter().filter(|c| c.changed()).count();
-    if format == MessageFormat::Human {
-        if altered == 0 {
-            println!(
-                "setup of {}: nothing changed, everything was already in place",
-                store.name()
-            );
-        } else {
-            println!(
-                "setup of {}: {altered} change{}, {} already in place",
-                store.name(),
-                if altered == 1 { "" } else { "s" },
-                changes.len() - altered
-            );
-        }
-        next_steps(&config, &plan, args);
+    if altered == 0 {
+        out.human(&format!(
+            "setup of {}: nothing changed, everything was already in place",
+            store.name()
+        ))?;
+    } else {
+        out.human(&format!(
+            "setup of {}: {altered} change{}, {} already in place",
+            store.name(),
+            if altered == 1 { "" } else { "s" },
+            changes.len() - altered
+        ))?;
+    }
+    if let Some(steps) = next_steps(&config, &plan, args) {
+        out.human(&steps)?;
     }
     Ok(Outcome::Clean)
 }
@@ -131,7 +127,7 @@ fn password(args: &SetupArgs, user: &str) -> Result<String, Error> {
 }
 
 /// What each person of the team sets, then runs.
-fn next_steps(config: &OpenbaoConfig, plan: &Setup, args: &SetupArgs) {
+fn next_steps(config: &OpenbaoConfig, plan: &Setup, args: &SetupArgs) -> Option<String> {
     let url = config.url.as_str().trim_end_matches('/');
     let mut vars = vec![format!("OPENBAO_URL={url}")];
     if let Some(jwt) = &plan.jwt {
@@ -148,10 +144,10 @@ fn next_steps(config: &OpenbaoConfig, plan: &Setup, args: &SetupArgs) {
     if plan.namespace != "harmony" {
         vars.push(format!("HARMONY_SECRET_NAMESPACE={}", plan.namespace));
     }
-    if plan.jwt.is_some() || plan.userpass.is_some() {
-        println!(
+    (plan.jwt.is_some() || plan.userpass.is_some()).then(|| {
+        format!(
             "next, for each person: export {} && cargo harmony login",
             vars.join(" ")
-        );
-    }
+        )
+    })
 }

@@ -1,0 +1,34 @@
+//! `cargo harmony get KEY`: the value a `get` reads, as JSON, secrets redacted unless asked for.
+
+use harmony_config::schema::Schema;
+
+use crate::chain;
+use crate::error::{Error, Outcome};
+use crate::output::{Message, Output};
+use crate::workspace::Workspace;
+
+pub(crate) fn run(
+    workspace: &Workspace,
+    key: &str,
+    show_secrets: bool,
+    out: &Output,
+) -> Result<Outcome, Error> {
+    let (_, config) = workspace.find(key)?;
+    let manager = chain::reading()?;
+    chain::runtime()?.block_on(async {
+        let (source, value) = manager.provenance(key).await?.into_value()?;
+        let value = if show_secrets {
+            value
+        } else {
+            Schema::new(&config.schema).redact(&value)
+        };
+        let human = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let message = Message::Value {
+            key: key.to_owned(),
+            source,
+            value,
+        };
+        out.emit(&message, &human)?;
+        Ok(Outcome::Clean)
+    })
+}

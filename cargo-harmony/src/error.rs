@@ -1,0 +1,57 @@
+//! How a command ends: [`Outcome`] when it ran to the end, [`Error`] when it could not.
+
+use std::path::{Path, PathBuf};
+
+/// How a command that ran to the end went.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Nothing to report: exit code 0.
+    Clean,
+    /// A check found something, already printed: exit code 1.
+    Problems,
+}
+
+/// Why a command could not run: each exits with code 2.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    /// Arguments that do not fit the workspace.
+    #[error("{0}")]
+    Usage(String),
+    /// `cargo metadata` failed.
+    #[error("cargo metadata failed: {0}")]
+    Metadata(String),
+    /// Sources that do not parse, or configs that break a rule; each line has its location.
+    #[error("{0}")]
+    Source(String),
+    /// A key no crate defines.
+    #[error("no crate defines the config key `{key}`{}", .closest.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
+    UnknownKey {
+        /// The key asked for.
+        key: String,
+        /// The closest existing key, if any is close.
+        closest: Option<String>,
+    },
+    /// A file could not be read or written.
+    #[error("could not {action} {}: {source}", .path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The runtime failed: a store could not be read or written.
+    #[error(transparent)]
+    Config(#[from] harmony_config::ConfigError),
+}
+
+/// Maps an I/O error to [`Error::Io`], naming what was being done and the path.
+pub(crate) fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_owned();
+    move |source| Error::Io {
+        action,
+        path,
+        source,
+    }
+}
