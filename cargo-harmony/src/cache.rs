@@ -139,7 +139,7 @@ impl Cache {
                 }
                 Err(Unusable::Missing) => {}
                 Err(Unusable::Other(why)) => {
-                    debug(&format!("ignoring cache {}: {why}", path.display()));
+                    tracing::debug!("ignoring cache {}: {why}", path.display());
                     cache.changed = true;
                 }
             }
@@ -224,7 +224,7 @@ impl Cache {
             entries,
         };
         if let Err(why) = write(&path, &file) {
-            debug(&format!("could not write cache {}: {why}", path.display()));
+            tracing::debug!("could not write cache {}: {why}", path.display());
         }
     }
 }
@@ -388,13 +388,6 @@ fn write(path: &Path, file: &CacheFile) -> std::io::Result<()> {
         let _ = fs::remove_file(&temp);
     }
     result
-}
-
-/// Prints `message` on stderr when `HARMONY_LOG` is `debug`.
-pub(crate) fn debug(message: &str) {
-    if std::env::var("HARMONY_LOG").is_ok_and(|v| v.eq_ignore_ascii_case("debug")) {
-        eprintln!("debug: {message}");
-    }
 }
 
 impl From<&Problem> for CachedProblem {

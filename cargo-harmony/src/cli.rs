@@ -170,7 +170,8 @@ pub enum Command {
     /// to enter there, opens a browser when it can, and waits until the code is approved. The
     /// OpenBao token, never a password, is cached under the user's data directory
     /// (~/.local/share/harmony/openbao/, mode 0600) and reused until it expires. When a cached
-    /// login is still valid, it says who is logged in and does nothing; --force logs in again.
+    /// login is still valid, it says who is logged in and does nothing; --force logs in again,
+    /// and the cached login is replaced only once the new one works.
     /// With `OPENBAO_TOKEN` set, that token is checked and used as it is, and nothing is cached.
     ///
     /// Needs `OPENBAO_URL` (or `VAULT_ADDR`).

@@ -24,7 +24,7 @@ pub(crate) enum Error {
     #[error("{0}")]
     Source(String),
     /// A key no crate defines.
-    #[error("no crate defines the config key `{key}`{}", .closest.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
+    #[error("no crate defines the config key `{}`{}", escape_controls(.key, false), .closest.as_ref().map(|c| format!("; did you mean `{c}`?")).unwrap_or_default())]
     UnknownKey {
         /// The key asked for.
         key: String,
@@ -44,6 +44,22 @@ pub(crate) enum Error {
     /// The runtime failed: a store could not be read or written.
     #[error(transparent)]
     Config(#[from] harmony_config::ConfigError),
+    /// Whatever reads stdout closed it, as `head` does: the command stops without a word.
+    #[error("stdout was closed")]
+    ClosedPipe,
+}
+
+/// `text` with its control characters escaped (`\u{1b}`), so that input echoed in a message
+/// cannot move the cursor, recolour or rewrite the terminal. Newlines and tabs stay when
+/// `keep_lines` is set, for messages of several lines.
+pub(crate) fn escape_controls(text: &str, keep_lines: bool) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' if keep_lines => c.to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Maps an I/O error to [`Error::Io`], naming what was being done and the path.

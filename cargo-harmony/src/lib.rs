@@ -28,6 +28,7 @@ mod chain;
 pub mod cli;
 mod commands;
 mod error;
+mod logging;
 mod output;
 mod questions;
 mod team;
@@ -39,7 +40,7 @@ use cli::{CargoCli, Cli, Command, OpenbaoCommand};
 use commands::{
     doctor, explain, get, init, list, login, openbao_setup, prompt, push, schema, set, sync, unset,
 };
-use error::{Error, Outcome};
+use error::{Error, Outcome, escape_controls};
 use output::Output;
 pub use output::{Message, Origin, Refusal};
 use workspace::{CacheMode, Workspace};
@@ -47,6 +48,7 @@ use workspace::{CacheMode, Workspace};
 /// Runs `cargo harmony` with `args` (the first being the program name) and returns the exit
 /// code: 0 on success, 1 when a check found a problem, 2 on usage, parse or I/O errors.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    logging::init();
     let CargoCli::Harmony(cli) = match CargoCli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -58,8 +60,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match execute(&cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
+        // As `cat` ends when its reader goes away: silently, with the code of SIGPIPE.
+        Err(Error::ClosedPipe) => ExitCode::from(141),
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", escape_controls(&error.to_string(), true));
             ExitCode::from(2)
         }
     }

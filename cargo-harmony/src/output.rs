@@ -313,10 +313,14 @@ impl Output {
     }
 }
 
-/// Writes `text` to stdout, as it is.
+/// Writes `text` to stdout, as it is. A reader that closed the pipe ends the command quietly
+/// ([`Error::ClosedPipe`]); any other failure, a full disk say, is an error.
 pub(crate) fn write_stdout(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(io("write to", Path::new("stdout")))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Error::ClosedPipe,
+            _ => io("write to", Path::new("stdout"))(e),
+        })
 }

@@ -83,7 +83,7 @@ impl Workspace {
         let stats = cache.stats();
         let scanned = started.elapsed();
         cache.save();
-        crate::cache::debug(&format!(
+        tracing::debug!(
             "cache: {} targets reused, {} verified by hash, {} scanned; cargo metadata {:?}, cache read {:?}, targets {:?}, cache write {:?}",
             stats.reused,
             stats.verified,
@@ -92,7 +92,7 @@ impl Workspace {
             cache_read.saturating_sub(metadata_done),
             scanned.saturating_sub(cache_read),
             started.elapsed().saturating_sub(scanned),
-        ));
+        );
         crates.sort_by(|a, b| a.name.cmp(&b.name));
         problems.extend(duplicate_keys(&crates));
         Ok(Self {

@@ -43,7 +43,7 @@ impl Run {
         let line = self
             .stderr
             .lines()
-            .find(|l| l.starts_with("debug: cache: "))
+            .find(|l| l.contains("DEBUG cache: "))
             .unwrap_or_else(|| panic!("no cache line in\n{}", self.stderr));
         let numbers: Vec<usize> = line
             .split(|c: char| !c.is_ascii_digit())

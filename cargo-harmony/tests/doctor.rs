@@ -31,9 +31,15 @@ fn a_healthy_store_passes() {
     let db = fx.db().display().to_string();
     line(&out, "ok", &format!("database: {db} (from HARMONY_DB)"));
     #[cfg(unix)]
-    line(&out, "ok", "database file: mode 0600");
+    assert!(
+        line(&out, "ok", "database file: owner ").ends_with(", mode 0600"),
+        "{out}"
+    );
     #[cfg(unix)]
-    line(&out, "ok", "database directory: mode 0700");
+    assert!(
+        line(&out, "ok", "database directory: owner ").ends_with(", mode 0700"),
+        "{out}"
+    );
     line(&out, "ok", "database integrity: ok, 1 stored value");
     line(&out, "ok", "each fits its schema");
     assert!(out.ends_with("doctor: 0 problems, 0 warnings\n"), "{out}");
@@ -74,6 +80,47 @@ fn loose_permissions_are_reported_with_the_chmod_that_fixes_them() {
         "{out}"
     );
     assert!(out.ends_with("doctor: 1 problem, 1 warning\n"), "{out}");
+}
+
+/// Another user's file, or a folder others may write to, is what the runtime refuses to
+/// open: doctor says so, with the owner, and reads nothing from it.
+#[cfg(unix)]
+#[test]
+fn a_database_another_user_owns_is_a_problem_naming_the_owner() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+
+    let fx = Fixture::new();
+    fx.store();
+    assert_eq!(
+        std::fs::metadata("/proc/self")
+            .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+            .unwrap(),
+        0,
+        "this case gives the database to `nobody`, which needs root; run the tests as root (CI does)"
+    );
+    chown(fx.db(), Some(65534), Some(65534)).unwrap();
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
+    let file = line(&out, "problem", "database file");
+    assert!(
+        file.contains("it belongs to nobody (uid 65534), not to this user"),
+        "{out}"
+    );
+    assert!(out.contains("fix: move it aside"), "{out}");
+    line(&out, "ok", "stored values: none");
+
+    let dir = fx.db().parent().unwrap().to_owned();
+    chown(fx.db(), Some(0), Some(0)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
+    let folder = line(&out, "problem", "database directory");
+    assert!(
+        folder.contains("other users may add, rename or replace files in it (mode 0777)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("fix: run `chmod 700 {}`", dir.display())),
+        "{out}"
+    );
 }
 
 #[test]

@@ -148,6 +148,199 @@ fn kv_data(bao: &Bao) -> serde_json::Value {
     json["data"]["data"].clone()
 }
 
+/// At `HARMONY_LOG=trace`, with a secret in every source (the environment, SQLite, OpenBao),
+/// no command prints a secret, the OpenBao token or the userpass password: the logs of the
+/// runtime and of the libraries under it included.
+#[test]
+fn trace_logs_show_no_secret() {
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let root = [("OPENBAO_TOKEN", bao.root_token()), ("ALICE_PW", PASSWORD)];
+    assert_eq!(team.run(&SETUP_ALICE, &root).code, Some(0));
+    team.store_locally(VALUE);
+    let alice = [
+        ("OPENBAO_USERNAME", "alice"),
+        ("OPENBAO_PASSWORD", PASSWORD),
+        ("HARMONY_LOG", "trace"),
+    ];
+    let env = r#"{"host": "env.internal", "port": 1, "password": "env-only-secret"}"#;
+    let mut runs = vec![
+        team.run(&["login"], &alice),
+        team.run(&["push", "--yes"], &alice),
+        team.run(&["set", "app.Db", "--json", CHANGED], &alice),
+    ];
+    let token = team.cached_token();
+    let traced = [("HARMONY_LOG", "trace"), ("HARMONY_CONFIG_app_Db", env)];
+    for args in [
+        &["get", "app.Db"][..],
+        &["explain", "app.Db"],
+        &["list"],
+        &["doctor"],
+    ] {
+        runs.push(team.run(args, &traced));
+    }
+    assert!(
+        runs.iter().all(|r| r.all.contains("TRACE")),
+        "nothing was traced"
+    );
+    assert!(
+        runs[4].all.contains("openbao (") && runs[4].all.contains("shadowed"),
+        "explain saw every source: {}",
+        runs[4].all
+    );
+    for run in &runs {
+        run.assert_no_secrets(&[bao.root_token(), &token, "env-only-secret"]);
+    }
+}
+
+/// A forced login that fails leaves the good cached login in place, and a login into a cache
+/// folder that later processes would not trust fails, saying how to fix it.
+#[test]
+fn a_failed_forced_login_keeps_the_cached_one_and_an_unsafe_cache_fails_the_login() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let root = [("OPENBAO_TOKEN", bao.root_token()), ("ALICE_PW", PASSWORD)];
+    assert_eq!(team.run(&SETUP_ALICE, &root).code, Some(0));
+    let alice = [
+        ("OPENBAO_USERNAME", "alice"),
+        ("OPENBAO_PASSWORD", PASSWORD),
+    ];
+    let login = team.run(&["login"], &alice);
+    assert_eq!(login.code, Some(0), "{}", login.all);
+    let token = team.cached_token();
+
+    let wrong = [("OPENBAO_USERNAME", "alice"), ("OPENBAO_PASSWORD", "wrong")];
+    let failed = team.run(&["login", "--force"], &wrong);
+    assert_eq!(failed.code, Some(2), "{}", failed.all);
+    assert_eq!(team.cached_token(), token, "the good login was thrown away");
+    let nothing = team.run(&["login", "--force"], &[]);
+    assert_eq!(nothing.code, Some(2), "{}", nothing.all);
+    assert!(
+        nothing.all.contains("no way to log in is configured"),
+        "{}",
+        nothing.all
+    );
+    assert_eq!(team.cached_token(), token);
+    // Every later process still uses it.
+    let again = team.run(&["login"], &[]);
+    assert!(again.all.contains("Already logged in"), "{}", again.all);
+
+    let dir = team.cache_file().parent().unwrap().to_owned();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let unsafe_cache = team.run(&["login", "--force"], &alice);
+    assert_eq!(unsafe_cache.code, Some(2), "{}", unsafe_cache.all);
+    assert!(
+        !unsafe_cache.all.contains("Logged in"),
+        "{}",
+        unsafe_cache.all
+    );
+    assert!(
+        unsafe_cache
+            .all
+            .contains("refusing the OpenBao token cache's folder")
+            && unsafe_cache
+                .all
+                .contains(&format!("chmod 700 {}", dir.display())),
+        "{}",
+        unsafe_cache.all
+    );
+    for run in [&login, &failed, &nothing, &again, &unsafe_cache] {
+        run.assert_no_secrets(&[bao.root_token(), &token]);
+    }
+}
+
+/// `doctor` checks the values held in OpenBao against their schemas, as it checks SQLite's;
+/// `get` with a token the server rejects warns that it passed over OpenBao.
+#[test]
+fn doctor_checks_the_values_in_openbao_and_get_warns_when_it_passes_over_it() {
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let root = [("OPENBAO_TOKEN", bao.root_token())];
+    // A value of the wrong shape, written with OpenBao's own CLI: the port is not a number.
+    bao.cli(&[
+        "kv",
+        "put",
+        "secret/harmony/app.Db",
+        "host=h",
+        "port=many",
+        "password=hunter2",
+    ]);
+    let doctor = team.run(&["doctor"], &root);
+    assert_eq!(doctor.code, Some(1), "{}", doctor.all);
+    assert!(
+        doctor.all.contains("stored value: `app.Db` in openbao (")
+            && doctor.all.contains("at `port`"),
+        "{}",
+        doctor.all
+    );
+    let rejected = team.run(&["get", "app.Db"], &[("OPENBAO_TOKEN", "s.rejected")]);
+    assert!(
+        rejected
+            .all
+            .contains("warning: could not log in to openbao")
+            && rejected.all.contains("`app.Db` comes from the next source"),
+        "{}",
+        rejected.all
+    );
+    for run in [&doctor, &rejected] {
+        run.assert_no_secrets(&[bao.root_token(), "s.rejected"]);
+    }
+}
+
+/// A value stored locally after the team's, while OpenBao refused it, is shadowed by the
+/// team's older one: `get`, `explain` and `doctor` say it is not pushed yet.
+#[test]
+fn a_local_value_newer_than_the_teams_is_reported_as_not_pushed() {
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let root = [("OPENBAO_TOKEN", bao.root_token())];
+    let set = team.run(&["set", "app.Db", "--json", VALUE], &root);
+    assert!(
+        set.all.contains("stored `app.Db` in openbao"),
+        "{}",
+        set.all
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    team.store_locally(CHANGED);
+    let note = "is newer than in openbao (";
+    let get = team.run(&["get", "app.Db"], &root);
+    assert_eq!(get.code, Some(0), "{}", get.all);
+    assert!(
+        get.all.contains("db.internal"),
+        "the team's value is read: {}",
+        get.all
+    );
+    assert!(
+        get.all.contains(note) && get.all.contains("run `cargo harmony push app.Db`"),
+        "{}",
+        get.all
+    );
+    let explain = team.run(&["explain", "app.Db"], &root);
+    assert!(explain.all.contains(note), "{}", explain.all);
+    let doctor = team.run(&["doctor"], &root);
+    assert!(
+        doctor
+            .all
+            .lines()
+            .any(|l| l.starts_with("warn") && l.contains(note)),
+        "{}",
+        doctor.all
+    );
+    // Once pushed, nothing is left to report.
+    assert_eq!(team.run(&["push", "--yes"], &root).code, Some(0));
+    let after = team.run(&["get", "app.Db"], &root);
+    assert!(
+        !after.all.contains(note) && after.all.contains("db2.internal"),
+        "{}",
+        after.all
+    );
+    for run in [&set, &get, &explain, &doctor, &after] {
+        run.assert_no_secrets(&[bao.root_token()]);
+    }
+}
+
 /// With the team store down, `get` names why it was passed over, and `unset` clears the local
 /// copy, says the store may still hold the key, and exits 1.
 #[test]
@@ -161,6 +354,12 @@ fn with_openbao_down_get_says_why_and_unset_reports_the_store() {
     team.store_locally(VALUE);
     let get = team.run(&["get", "app.Db"], &[("OPENBAO_TOKEN", "s.none")]);
     assert!(get.code == Some(0), "{}", get.all);
+    assert!(
+        get.all.contains("warning: could not")
+            && get.all.contains("`app.Db` comes from the next source"),
+        "{}",
+        get.all
+    );
     let unset = team.run(&["unset", "app.Db"], &[("OPENBAO_TOKEN", "s.none")]);
     assert_eq!(unset.code, Some(1), "{}", unset.all);
     assert!(

@@ -107,6 +107,64 @@ fn unknown_keys_suggest_the_closest() {
     assert!(text(&out.get_output().stderr).contains("did you mean `app.Db`?"));
 }
 
+/// Input echoed in a message cannot drive the terminal: control characters are escaped, in
+/// an unknown key, a `-p` name, a file name, and a variable `doctor` reports.
+#[test]
+fn control_characters_in_input_are_escaped() {
+    let fx = Fixture::new();
+    let hostile = "app\u{1b}]0;owned\u{7}\u{1b}[2J\nforged line";
+    for args in [
+        &["get", hostile][..],
+        &["-p", hostile, "list"],
+        &["set", "app.Db", "--file", hostile],
+    ] {
+        let stderr = text(&fx.cmd(args).assert().code(2).get_output().stderr);
+        assert!(
+            !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+            "{args:?}: {stderr:?}"
+        );
+        assert!(stderr.contains("\\u{1b}"), "{args:?}: {stderr:?}");
+    }
+    let doctor = fx
+        .cmd(&["doctor"])
+        .env("HARMONY_CONFIG_\u{1b}[2J", "{}")
+        .assert()
+        .code(0);
+    let out = text(&doctor.get_output().stdout);
+    assert!(
+        !out.contains('\u{1b}') && out.contains("HARMONY_CONFIG_\\u{1b}[2J"),
+        "{out:?}"
+    );
+}
+
+/// A value nested deeper than the runtime's limit gets the same error from `get` and `doctor`
+/// as from an application's `get`, even when the depth hides in a field serde skips.
+#[test]
+fn a_value_nested_too_deep_gets_one_clear_error_everywhere() {
+    let fx = Fixture::new();
+    let deep = format!(
+        r#"{{"host": "h", "port": 1, "password": "p", "extra": {}{}}}"#,
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    let expected = "HARMONY_CONFIG_app_Db does not hold valid JSON: it nests arrays and objects deeper than 100 levels (harmony_config's limit) at line 1, column";
+    let get = fx
+        .cmd(&["get", "app.Db"])
+        .env("HARMONY_CONFIG_app_Db", &deep)
+        .assert()
+        .code(2);
+    assert!(text(&get.get_output().stderr).contains(expected), "{get:?}");
+    let doctor = fx
+        .cmd(&["doctor"])
+        .env("HARMONY_CONFIG_app_Db", &deep)
+        .assert()
+        .code(1);
+    assert!(
+        text(&doctor.get_output().stdout).contains(expected),
+        "{doctor:?}"
+    );
+}
+
 #[test]
 fn schema_prints_the_key_schema() {
     let fx = Fixture::new();

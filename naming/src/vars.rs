@@ -7,6 +7,10 @@ pub const DB: &str = "HARMONY_DB";
 /// The folder under the team store's mount that values live in (default `harmony`).
 pub const SECRET_NAMESPACE: &str = "HARMONY_SECRET_NAMESPACE";
 
+/// `true` lets a token, a password or a JWT cross the network in clear: to an `http://`
+/// OpenBao server or identity provider that is not on this machine.
+pub const ALLOW_HTTP: &str = "HARMONY_ALLOW_HTTP";
+
 /// The OpenBao server; setting it adds OpenBao to the default chain.
 pub const OPENBAO_URL: &str = "OPENBAO_URL";
 /// Vault's name for [`OPENBAO_URL`], read when that is unset.
@@ -57,6 +61,7 @@ pub const OIDC_GROUPS_CLAIM: &str = "HARMONY_OIDC_GROUPS_CLAIM";
 pub const CONTROL: &[&str] = &[
     DB,
     SECRET_NAMESPACE,
+    ALLOW_HTTP,
     OPENBAO_URL,
     VAULT_ADDR,
     OPENBAO_TOKEN,

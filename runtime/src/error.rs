@@ -116,6 +116,20 @@ pub enum ConfigError {
         source: std::io::Error,
     },
 
+    /// A file or folder that would hold private values or tokens, which another user owns or
+    /// may write to (or, for tokens, read): it is not used.
+    #[error("refusing {what} {}: {problem}; {fix}", .path.display())]
+    UnsafePath {
+        /// What the path is, e.g. "the SQLite database's folder".
+        what: String,
+        /// The file or folder.
+        path: PathBuf,
+        /// Who may do what to it: the owner, or the mode.
+        problem: String,
+        /// How to fix it.
+        fix: String,
+    },
+
     /// The SQLite database failed.
     #[error("SQLite database {}: could not {action}: {source}{hint}", .path.display())]
     Database {

@@ -82,6 +82,7 @@ mod error;
 mod fs;
 mod generated;
 mod global;
+pub mod json;
 mod manager;
 #[cfg(feature = "openbao")]
 pub mod openbao;
@@ -92,9 +93,11 @@ pub mod redact;
 pub mod schema;
 mod secret;
 mod source;
+mod timestamp;
 
 pub use config::Config;
 pub use error::ConfigError;
+pub use fs::FileAccess;
 pub use generated::ConfigInfo;
 pub use global::{default_manager, get, get_or_prompt, get_or_prompt_with_schema, init, set};
 pub use manager::{Access, ConfigManager, Stored, Unset};

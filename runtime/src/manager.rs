@@ -128,10 +128,16 @@ impl ConfigManager {
                 Err(error) if error.is_store_unavailable() => Holds::Unavailable(error),
                 Err(error) => Holds::Error(error),
             };
+            // A time that cannot be read is no time: it only decides what is reported.
+            let updated = match holds {
+                Holds::Value(_) => source.modified(key).await.ok().flatten(),
+                _ => None,
+            };
             sources.push(Held {
                 source: source.name(),
                 persists: source.should_persist(),
                 holds,
+                updated,
             });
         }
         Ok(Provenance {
@@ -253,7 +259,7 @@ impl ConfigManager {
         schema: &str,
     ) -> Result<T, ConfigError> {
         let schema =
-            crate::source::parse_json(schema, || format!("the JSON Schema of `{}`", T::KEY))?;
+            crate::json::parse_with(schema, || format!("the JSON Schema of `{}`", T::KEY))?;
         self.resolve_or_prompt(&schema).await
     }
 
@@ -479,7 +485,8 @@ fn encode<T: Config>(value: &T) -> Result<Value, ConfigError> {
 /// and [`decode`] then says why. serde also reads a struct from an array, which a config
 /// value never is, hence the check for `{`.
 fn read_fast<T: Config>(text: &str) -> Option<T> {
-    if !text.trim_start().starts_with('{') {
+    // Too deep for the depth limit: the slow path says so, as it does for every reader.
+    if !text.trim_start().starts_with('{') || crate::json::too_deep(text).is_some() {
         return None;
     }
     serde_json::from_str(text).ok()

@@ -1,8 +1,11 @@
 //! What each source of a chain holds for one key: [`crate::ConfigManager::provenance`].
 
+use std::time::SystemTime;
+
 use serde_json::Value;
 
 use crate::ConfigError;
+use crate::source::passed_over;
 
 /// What every source of a chain holds for one key, in chain order.
 #[derive(Debug)]
@@ -24,6 +27,8 @@ pub struct Held {
     pub persists: bool,
     /// What it holds.
     pub holds: Holds,
+    /// When the value it holds was written, when the source keeps that time.
+    pub updated: Option<SystemTime>,
 }
 
 /// What a source holds for a key.
@@ -48,6 +53,55 @@ impl Provenance {
         self.sources
             .iter()
             .position(|held| matches!(held.holds, Holds::Value(_) | Holds::Error(_)))
+    }
+
+    /// The warnings a `get` logs on its way to the value: one for each team store it passes
+    /// over because it cannot answer now.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        let end = self.winner().unwrap_or(self.sources.len());
+        self.sources[..end]
+            .iter()
+            .filter_map(|held| match &held.holds {
+                Holds::Unavailable(error) => Some(passed_over(error, &self.key)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A store behind the one a `get` reads that holds a different value, written later: a
+    /// value stored there while the team store refused it, and not pushed yet. The `get`
+    /// reads the older one. Returns the later store, and the one that wins over it.
+    #[must_use]
+    pub fn unpushed(&self) -> Option<(&Held, &Held)> {
+        let winner = &self.sources[self.winner()?];
+        let (Holds::Value(team), Some(written)) = (&winner.holds, winner.updated) else {
+            return None;
+        };
+        if !winner.persists {
+            return None;
+        }
+        // A store wins, so what follows it is a store too: the environment comes first.
+        self.sources
+            .iter()
+            .skip_while(|h| !std::ptr::eq(*h, winner))
+            .skip(1)
+            .find(|held| {
+                matches!(&held.holds, Holds::Value(local) if local != team)
+                    && held.updated.is_some_and(|at| at > written)
+            })
+            .map(|local| (local, winner))
+    }
+
+    /// The warning for [`Provenance::unpushed`], naming both stores and the fix.
+    #[must_use]
+    pub fn unpushed_warning(&self) -> Option<String> {
+        let (local, team) = self.unpushed()?;
+        let key = &self.key;
+        Some(format!(
+            "`{key}` in {} is newer than in {}, which a `get` reads: it was stored there while {} could not take it, and is not pushed yet; run `cargo harmony push {key}`",
+            local.source, team.source, team.source
+        ))
     }
 
     /// The value a `get` reads and the name of its source.

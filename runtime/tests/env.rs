@@ -134,3 +134,25 @@ async fn values_at_the_os_limit_are_read() {
     )]))]);
     assert_eq!(manager.get::<Server>().await.unwrap().host.len(), big.len());
 }
+
+/// serde skips an unknown field without minding its depth; the depth limit still applies, with
+/// the error every other reader gives.
+#[tokio::test]
+async fn a_value_nested_too_deep_is_refused_like_everywhere_else() {
+    let deep = format!(
+        r#"{{"host": "h", "port": 1, "password": "p", "extra": {}{}}}"#,
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    let manager = ConfigManager::new(vec![Arc::new(env(&[(
+        "HARMONY_CONFIG_test_Server",
+        deep.as_str(),
+    )]))]);
+    let error = manager.get::<Server>().await.unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "HARMONY_CONFIG_test_Server does not hold valid JSON: it nests arrays and objects deeper than 100 levels (harmony_config's limit) at line 1, column"
+        ),
+        "{error}"
+    );
+}

@@ -81,6 +81,10 @@ fn config_schemars<T: harmony_config::Config>() -> schemars::Schema {
     schemars::schema_for!(T)
 }
 
+/// The size of the suite when these floors were pinned; `schema_agrees_with_serde` fails below.
+const MIN_CONFIGS: usize = 91;
+const MIN_INSTANCES: usize = 913;
+
 /// A disagreement that JSON Schema cannot avoid, or that we accept by design.
 struct Known {
     reason: &'static str,
@@ -903,6 +907,12 @@ fn schema_agrees_with_serde() {
         tally.unexpected.is_empty(),
         "disagreements with serde:\n{}",
         tally.unexpected
+    );
+    // The suite only grows: deleting cases or instances fails here. Raise the floors with it.
+    assert!(
+        cases.len() >= MIN_CONFIGS && total >= MIN_INSTANCES,
+        "the suite shrank: {} config types and {total} instances, below the floor of {MIN_CONFIGS} and {MIN_INSTANCES}",
+        cases.len()
     );
 
     // A listed limitation that no longer disagrees is stale: remove it.

@@ -49,6 +49,9 @@ pub(crate) fn run(workspace: &Workspace, key: &str, out: &Output) -> Result<Outc
             };
             out.emit(&message, &human)?;
         }
+        if let Some(warning) = provenance.unpushed_warning() {
+            eprintln!("warning: {warning}");
+        }
         if winner.is_none() {
             out.human(&format!(
                 "  no source holds a value: set {env_var} or run `cargo harmony set {key}`"

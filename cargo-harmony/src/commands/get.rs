@@ -16,7 +16,16 @@ pub(crate) fn run(
     let (_, config) = workspace.find(key)?;
     let manager = chain::reading()?;
     chain::runtime()?.block_on(async {
-        let (source, value) = manager.provenance(key).await?.into_value()?;
+        let provenance = manager.provenance(key).await?;
+        // The warning an application logs when it passes over a team store that cannot answer.
+        for warning in provenance
+            .warnings()
+            .iter()
+            .chain(&provenance.unpushed_warning())
+        {
+            eprintln!("warning: {warning}");
+        }
+        let (source, value) = provenance.into_value()?;
         let value = if show_secrets {
             value
         } else {

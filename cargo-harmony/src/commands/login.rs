@@ -32,9 +32,9 @@ pub(crate) fn run(force: bool, out: &Output) -> Result<Outcome, Error> {
             report(out, "env-token", &store, &identity, None, &human)?;
             return Ok(Outcome::Clean);
         }
-        if force {
-            store.forget_login().await;
-        } else if store.cached_login().await.is_some() {
+        // A forced login replaces the cached one only once it works: until then every process
+        // keeps using the old one.
+        if !force && store.cached_login().await.is_some() {
             match store.identity().await {
                 Ok(identity) => {
                     let human = format!(
@@ -51,19 +51,21 @@ pub(crate) fn run(force: bool, out: &Output) -> Result<Outcome, Error> {
                 Err(error) => return Err(error.into()),
             }
         }
-        let (identity, how) = if config.username.is_some() {
-            (userpass(config).await?, None)
+        let (store, how) = if config.username.is_some() {
+            let how = format!("userpass (mount `{}`)", config.auth_mount);
+            (userpass(config).await?, how)
         } else if config.oidc.issuer.is_some() {
             store.device_login(show_code).await?;
-            let how = "single sign-on (the OIDC device flow, then JWT auth)";
-            (store.identity().await?, Some(how))
+            let how = "single sign-on (the OIDC device flow, then JWT auth)".to_owned();
+            (store, how)
         } else {
             return Err(Error::Usage(
                 "no way to log in is configured: set HARMONY_OIDC_ISSUER and HARMONY_OIDC_CLIENT_ID for single sign-on (the OIDC device flow), or OPENBAO_USERNAME (and OPENBAO_PASSWORD) for userpass, or OPENBAO_TOKEN for a token".to_owned(),
             ));
         };
-        let human = format!("Logged in: {}", describe(&store, &identity, how));
-        report(out, "logged-in", &store, &identity, how, &human)?;
+        let identity = store.identity().await?;
+        let human = format!("Logged in: {}", describe(&store, &identity, Some(&how)));
+        report(out, "logged-in", &store, &identity, Some(&how), &human)?;
         Ok(Outcome::Clean)
     })
 }
@@ -86,8 +88,9 @@ fn show_code(code: &DeviceCode) {
     }
 }
 
-/// A userpass login, asking for the password in a terminal when `OPENBAO_PASSWORD` is unset.
-async fn userpass(mut config: OpenbaoConfig) -> Result<Identity, Error> {
+/// A userpass login, asking for the password in a terminal when `OPENBAO_PASSWORD` is unset;
+/// the store that holds it.
+async fn userpass(mut config: OpenbaoConfig) -> Result<OpenbaoSecretStore, Error> {
     if config.password.is_none() {
         let user = config.username.clone().unwrap_or_default();
         if let Some(reason) = harmony_config::prompt::no_terminal_reason() {
@@ -101,7 +104,9 @@ async fn userpass(mut config: OpenbaoConfig) -> Result<Identity, Error> {
             .map_err(|e| Error::Usage(format!("no password was entered: {e}")))?;
         config.password = Some(Secret::new(password));
     }
-    Ok(OpenbaoSecretStore::new(config).identity().await?)
+    let store = OpenbaoSecretStore::new(config);
+    store.log_in_with_userpass().await?;
+    Ok(store)
 }
 
 /// Prints who is logged in.

@@ -46,8 +46,7 @@ pub(crate) fn run(
             (text, "stdin".to_owned())
         }
     };
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{origin} is not valid JSON: {e}")))?;
+    let value: Value = harmony_config::json::parse(&text, &origin)?;
     let problems = validation::violations(key, &config.schema, &value);
     if !problems.is_empty() {
         for problem in &problems {

@@ -6,9 +6,9 @@
 //!     cargo run -p example-accessors -- show          # resolves the server config
 //! ```
 
+use std::error::Error;
+use std::io::Write;
 use std::process::ExitCode;
-
-use harmony_config::ConfigError;
 
 mod net;
 
@@ -17,38 +17,55 @@ harmony_config::include_generated!();
 #[tokio::main]
 async fn main() -> ExitCode {
     let show = std::env::args().nth(1).as_deref() == Some("show");
-    if !show {
-        list_keys();
-        return ExitCode::SUCCESS;
-    }
-    match show_server().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(if show {
+        show_server().await
+    } else {
+        list_keys()
+    })
 }
 
 /// Every key of this binary, from the generated registry.
-fn list_keys() {
+fn list_keys() -> Result<(), Box<dyn Error>> {
+    let mut out = std::io::stdout();
     for info in config::ALL {
-        println!(
+        writeln!(
+            out,
             "{}\t{}\t{}\t{}:{}",
             info.key, info.type_path, info.env_var, info.file, info.line
-        );
+        )?;
     }
+    Ok(())
 }
 
-async fn show_server() -> Result<(), ConfigError> {
+async fn show_server() -> Result<(), Box<dyn Error>> {
     let server = config::example_accessors_server().await?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "server {}:{} (password: {} characters)",
         server.host,
         server.port,
         server.password.expose().len()
-    );
+    )?;
     Ok(())
+}
+
+/// How the run ended: a reader that closed stdout (`| head`) ends it quietly, as `cat` does; a
+/// write that failed (a full disk) is exit code 2; anything else is a config error.
+fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    let Err(error) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match error.downcast_ref::<std::io::Error>() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Some(e) => {
+            eprintln!("error: could not write the output: {e}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[cfg(test)]

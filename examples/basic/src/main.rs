@@ -7,10 +7,13 @@
 //! HARMONY_CONFIG_example_basic_Greeting='{"name":"env"}' cargo run -p example-basic
 //! ```
 
+use std::error::Error;
+use std::io::Write;
 use std::process::ExitCode;
 
 use harmony_config::{Config, ConfigError};
 use serde::{Deserialize, Serialize};
+use tracing_subscriber::EnvFilter;
 
 /// Who to greet.
 #[derive(Config, Serialize, Deserialize, schemars::JsonSchema, Debug)]
@@ -22,23 +25,28 @@ struct Greeting {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Warnings by default; `HARMONY_LOG` (or `RUST_LOG`) asks for more, e.g. `HARMONY_LOG=debug`.
+    let filter = EnvFilter::try_from_env("HARMONY_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
-async fn run() -> Result<(), ConfigError> {
+async fn run() -> Result<(), Box<dyn Error>> {
+    let mut out = std::io::stdout();
     match harmony_config::get::<Greeting>().await {
         Ok(greeting) => {
-            println!("Read back `{}`: hello, {}!", Greeting::KEY, greeting.name);
+            writeln!(
+                out,
+                "Read back `{}`: hello, {}!",
+                Greeting::KEY,
+                greeting.name
+            )?;
         }
         Err(ConfigError::NotFound { .. }) => {
             harmony_config::set(&Greeting {
@@ -50,12 +58,32 @@ async fn run() -> Result<(), ConfigError> {
                 .path()
                 .display()
                 .to_string();
-            println!(
+            writeln!(
+                out,
                 "Stored `{}` in {path}. Run again to read it back.",
                 Greeting::KEY
-            );
+            )?;
         }
-        Err(error) => return Err(error),
+        Err(error) => return Err(error.into()),
     }
     Ok(())
+}
+
+/// How the run ended: a reader that closed stdout (`| head`) ends it quietly, as `cat` does; a
+/// write that failed (a full disk) is exit code 2; anything else is a config error.
+fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    let Err(error) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match error.downcast_ref::<std::io::Error>() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Some(e) => {
+            eprintln!("error: could not write the output: {e}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -58,7 +58,7 @@ fn stores_in_the_default_database_then_reads_back() {
 }
 
 #[test]
-fn harmony_config_db_overrides_the_path_and_bad_json_is_an_error() {
+fn harmony_db_overrides_the_path_and_bad_json_is_an_error() {
     let home = tempfile::tempdir().unwrap();
     let custom = home.path().join("custom/my.db");
     let custom_text = custom.display().to_string();
@@ -126,4 +126,39 @@ fn a_value_from_the_environment_is_read_without_opening_the_database() {
     assert!(!ok, "{output}");
     assert!(output.contains("not a SQLite database"), "{output}");
     assert_eq!(std::fs::read(&db).unwrap(), garbage);
+}
+
+/// A reader that closed stdout ends the example quietly, as `cat` ends; a full disk is an
+/// error with exit code 2. Neither panics.
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    let example = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_example-basic"));
+        command
+            .env_clear()
+            .env(
+                "HARMONY_CONFIG_example_basic_Greeting",
+                r#"{"name":"pipe"}"#,
+            )
+            .current_dir(home.path());
+        command
+    };
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let closed = example().stdout(writer).output().expect("run the example");
+    assert_eq!(closed.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&closed.stderr), "");
+
+    let full = std::fs::File::create("/dev/full").expect("/dev/full");
+    let output = example()
+        .stdout(std::process::Stdio::from(full))
+        .output()
+        .expect("run the example");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: could not write the output: No space left on device"),
+        "{stderr}"
+    );
 }

@@ -13,10 +13,13 @@
 //! to SQLite with a warning; `cargo harmony push` moves it up later. Setting
 //! `HARMONY_CONFIG_example_openbao_AppConfig` overrides every store.
 
+use std::error::Error;
+use std::io::Write;
 use std::process::ExitCode;
 
 use harmony_config::{Config, ConfigError, Secret};
 use serde::{Deserialize, Serialize};
+use tracing_subscriber::EnvFilter;
 
 /// Where the application serves, and the token it calls its upstream with.
 #[derive(Config, Serialize, Deserialize, schemars::JsonSchema, Debug)]
@@ -32,34 +35,34 @@ struct AppConfig {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Warnings by default; `HARMONY_LOG` (or `RUST_LOG`) asks for more, e.g. `HARMONY_LOG=debug`.
+    let filter = EnvFilter::try_from_env("HARMONY_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
-async fn run() -> Result<(), ConfigError> {
+async fn run() -> Result<(), Box<dyn Error>> {
+    let mut out = std::io::stdout();
     // The chain `harmony_config::get` uses; building it contacts no server.
     let manager = harmony_config::default_manager().await?;
     let chain: Vec<String> = manager.sources().iter().map(|s| s.name()).collect();
-    println!("Chain: {}", chain.join(" → "));
+    writeln!(out, "Chain: {}", chain.join(" → "))?;
 
     match manager.get::<AppConfig>().await {
         Ok(config) => {
-            println!("Found `{}`: {config:?}", AppConfig::KEY);
+            writeln!(out, "Found `{}`: {config:?}", AppConfig::KEY)?;
             return Ok(());
         }
         Err(ConfigError::NotFound { .. }) => {
-            println!("Nothing stored for `{}` yet.", AppConfig::KEY);
+            writeln!(out, "Nothing stored for `{}` yet.", AppConfig::KEY)?;
         }
-        Err(error) => return Err(error),
+        Err(error) => return Err(error.into()),
     }
 
     let config = AppConfig {
@@ -68,9 +71,31 @@ async fn run() -> Result<(), ConfigError> {
         api_token: Secret::new("example-upstream-token".to_owned()),
     };
     manager.set(&config).await?;
-    println!("Stored {config:?}");
+    writeln!(out, "Stored {config:?}")?;
 
     let read = manager.get::<AppConfig>().await?;
-    println!("Read back {read:?}. Run again to read it from the store.");
+    writeln!(
+        out,
+        "Read back {read:?}. Run again to read it from the store."
+    )?;
     Ok(())
+}
+
+/// How the run ended: a reader that closed stdout (`| head`) ends it quietly, as `cat` does; a
+/// write that failed (a full disk) is exit code 2; anything else is a config error.
+fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    let Err(error) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match error.downcast_ref::<std::io::Error>() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Some(e) => {
+            eprintln!("error: could not write the output: {e}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

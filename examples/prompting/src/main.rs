@@ -9,6 +9,8 @@
 //! never stops midway for lack of a value. Without a terminal (or with `CI` set) it fails at
 //! once, naming the `HARMONY_CONFIG_*` variable to set instead.
 
+use std::error::Error;
+use std::io::Write;
 use std::process::ExitCode;
 
 use harmony_config::Config;
@@ -64,19 +66,14 @@ fn default_timeout() -> u32 {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
-async fn run() -> Result<(), harmony_config::ConfigError> {
+async fn run() -> Result<(), Box<dyn Error>> {
     config::prompt_missing().await?;
     let service = config::example_prompting_service().await?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "{} listens on port {} at level {:?}{}, allows {} host(s), pages {}, uses database {} ({} s timeout) and a token of {} characters.",
         service.name,
         service.port,
@@ -87,6 +84,25 @@ async fn run() -> Result<(), harmony_config::ConfigError> {
         service.database.host,
         service.database.timeout_secs,
         service.api_token.chars().count(),
-    );
+    )?;
     Ok(())
+}
+
+/// How the run ended: a reader that closed stdout (`| head`) ends it quietly, as `cat` does; a
+/// write that failed (a full disk) is exit code 2; anything else is a config error.
+fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    let Err(error) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match error.downcast_ref::<std::io::Error>() {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+        Some(e) => {
+            eprintln!("error: could not write the output: {e}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -8,28 +8,25 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::{ConfigError, Secret, blocking, fs};
+use crate::fs::{self, Holds, Use};
+use crate::{ConfigError, Secret, blocking};
 
-/// Why the cache file at `path` cannot be trusted: others may read it, or may have put it
-/// there. `None` when it is private.
-#[cfg(unix)]
-fn exposed(path: &Path) -> Option<String> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = |path: &Path| std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777);
+/// How the cache names its folder and file when they cannot be trusted, and the way out.
+const FOLDER: Use<'static> = Use {
+    what: "the OpenBao token cache's folder",
+    alternative: "then run `cargo harmony login` again",
+};
+const FILE: Use<'static> = Use {
+    what: "the OpenBao token cache",
+    alternative: "then run `cargo harmony login` again",
+};
+
+/// Fails when the cache file at `path`, or its folder, could be read or replaced by another
+/// user: the same check for reading and for writing.
+fn ensure_private(path: &Path) -> Result<(), ConfigError> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    match (mode(path), mode(dir)) {
-        (Ok(file), _) if file & 0o077 != 0 => Some(format!("its mode is {file:o}, not 600")),
-        (_, Ok(dir)) if dir & 0o022 != 0 => Some(format!(
-            "its directory's mode is {dir:o}, so others may put files there"
-        )),
-        (Err(e), _) | (_, Err(e)) => Some(format!("its mode cannot be read: {e}")),
-        _ => None,
-    }
-}
-
-#[cfg(not(unix))]
-fn exposed(_path: &Path) -> Option<String> {
-    None
+    fs::ensure_safe(dir, Holds::Folder, FOLDER)?;
+    fs::ensure_safe(path, Holds::Credentials, FILE)
 }
 
 /// A token, as cached and as held in memory.
@@ -126,13 +123,13 @@ impl TokenCache {
         let text = blocking(move || {
             let text =
                 std::fs::read_to_string(&path).map_err(|e| ConfigError::io("read", &path, e))?;
-            Ok(exposed(&path).map_or(Some(text), |problem| {
-                tracing::warn!(
-                    "ignoring the OpenBao token cache {}: {problem}; the next login replaces it",
-                    path.display()
-                );
-                None
-            }))
+            Ok(match ensure_private(&path) {
+                Ok(()) => Some(text),
+                Err(problem) => {
+                    tracing::warn!("{problem}; the cached login is not used");
+                    None
+                }
+            })
         })
         .await
         .ok()??;
@@ -144,6 +141,11 @@ impl TokenCache {
     }
 
     /// Writes `token` atomically: a new 0600 file in the 0700 directory, renamed over the old.
+    ///
+    /// # Errors
+    ///
+    /// When the folder is one [`TokenCache::load`] would not trust, so that a login never
+    /// reports a cache that later processes ignore; or when the file cannot be written.
     pub(crate) async fn store(&self, token: &CachedToken) -> Result<(), ConfigError> {
         let path = self.path.clone();
         let text = serde_json::to_string(token).map_err(|e| ConfigError::Serialize {
@@ -152,7 +154,7 @@ impl TokenCache {
         })?;
         blocking(move || {
             let dir = path.parent().unwrap_or(Path::new("."));
-            fs::create_private_dir(dir)?;
+            fs::create_private_dir(dir, FOLDER)?;
             // tempfile creates its files with mode 0600.
             let mut file = tempfile::NamedTempFile::new_in(dir)
                 .map_err(|e| ConfigError::io("create a file in", dir, e))?;
@@ -161,7 +163,7 @@ impl TokenCache {
                 .map_err(|e| ConfigError::io("write", file.path().to_owned(), e))?;
             file.persist(&path)
                 .map_err(|e| ConfigError::io("replace", &path, e.error))?;
-            Ok(())
+            ensure_private(&path)
         })
         .await
     }

@@ -11,6 +11,7 @@ use crate::ConfigError;
 ///
 /// Every setting is given here, so vaultrs reads nothing from `VAULT_*` variables.
 pub(crate) fn client(config: &OpenbaoConfig, token: &str) -> Result<VaultClient, ConfigError> {
+    config.refuse_cleartext("the OpenBao URL", "the OIDC issuer")?;
     if let Some(ca) = config.ca_cert.as_deref().filter(|ca| !ca.is_file()) {
         return Err(ConfigError::StoreSetting {
             setting: "OPENBAO_CACERT (or VAULT_CACERT)".to_owned(),
@@ -24,7 +25,9 @@ pub(crate) fn client(config: &OpenbaoConfig, token: &str) -> Result<VaultClient,
         // The URL was checked when the config was built, so this setter cannot panic.
         .address(config.url.as_str())
         .token(token)
-        .timeout(Some(config.timeout))
+        // A backstop a little beyond the bound the store puts on each operation, so that
+        // bound is what ends a request to a server that hangs, and its error names it in ms.
+        .timeout(Some(config.timeout + std::time::Duration::from_secs(1)))
         .verify(!config.skip_tls)
         .ca_certs(
             config

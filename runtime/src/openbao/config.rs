@@ -90,6 +90,7 @@ impl Default for OidcConfig {
 /// | `OPENBAO_KV_MOUNT` | the KV mount values live on | `secret` |
 /// | `OPENBAO_KV_VERSION` | `1` or `2` | `2` |
 /// | `OPENBAO_SKIP_TLS` | `true` turns certificate checks off | `false` |
+/// | `HARMONY_ALLOW_HTTP` | `true` allows `http://` to a server not on this machine | `false` |
 /// | `OPENBAO_CACERT`, else `VAULT_CACERT` | a PEM file of CAs to trust besides the system's | none |
 /// | `OPENBAO_TIMEOUT_MS` | the bound on one `get`, `set` or `unset` | `3000` |
 /// | `HARMONY_OIDC_ISSUER`, `HARMONY_OIDC_CLIENT_ID` | the device flow's provider and client | none |
@@ -117,6 +118,10 @@ pub struct OpenbaoConfig {
     pub kv_version: KvVersion,
     /// Whether TLS certificates go unchecked. Off unless asked for.
     pub skip_tls: bool,
+    /// Whether a token, password or JWT may cross the network in clear: sent to an `http://`
+    /// server (or identity provider) that is not on this machine. Off unless asked for; a
+    /// loopback `http://` server, such as `bao server -dev`, needs no permission.
+    pub allow_http: bool,
     /// A PEM file of CA certificates to trust besides the system's, for a server whose
     /// certificate a private CA signed.
     pub ca_cert: Option<PathBuf>,
@@ -140,6 +145,7 @@ impl fmt::Debug for OpenbaoConfig {
             .field("kv_mount", &self.kv_mount)
             .field("kv_version", &self.kv_version)
             .field("skip_tls", &self.skip_tls)
+            .field("allow_http", &self.allow_http)
             .field("ca_cert", &self.ca_cert)
             .field("timeout", &self.timeout)
             .field("token_cache_dir", &self.token_cache_dir)
@@ -165,6 +171,7 @@ impl OpenbaoConfig {
             kv_mount: "secret".to_owned(),
             kv_version: KvVersion::V2,
             skip_tls: false,
+            allow_http: false,
             ca_cert: None,
             timeout: Duration::from_secs(3),
             token_cache_dir: default_token_cache_dir(),
@@ -197,9 +204,12 @@ impl OpenbaoConfig {
                 problem: "is not set: set it (or VAULT_ADDR) to the server, e.g. https://bao.example.com:8200".to_owned(),
             }
         })?;
-        let mut config = Self::new(&url).map_err(|_| ConfigError::StoreSetting {
-            setting: url_var.to_owned(),
-            problem: "is not an http:// or https:// URL".to_owned(),
+        let mut config = Self::new(&url).map_err(|error| match error {
+            ConfigError::StoreSetting { problem, .. } => ConfigError::StoreSetting {
+                setting: url_var.to_owned(),
+                problem,
+            },
+            other => other,
         })?;
         config.token =
             first_var(env, &[vars::OPENBAO_TOKEN, vars::VAULT_TOKEN])?.map(|(_, v)| Secret::new(v));
@@ -228,8 +238,39 @@ impl OpenbaoConfig {
             })?;
             config.timeout = Duration::from_millis(ms);
         }
+        if let Some(allow) = var(env, vars::ALLOW_HTTP)? {
+            config.allow_http = parse_bool(vars::ALLOW_HTTP, &allow)?;
+        }
         config.oidc = oidc_from_env(env)?;
+        config.refuse_cleartext(url_var, vars::OIDC_ISSUER)?;
         Ok(config)
+    }
+
+    /// Fails when a credential would cross the network in clear: an `http://` server or
+    /// issuer that is not on this machine, without [`OpenbaoConfig::allow_http`]. The error
+    /// names the setting, and the variable that allows it.
+    pub(crate) fn refuse_cleartext(
+        &self,
+        url_setting: &str,
+        issuer_setting: &str,
+    ) -> Result<(), ConfigError> {
+        let urls = [
+            (url_setting, Some(&self.url)),
+            (issuer_setting, self.oidc.issuer.as_ref()),
+        ];
+        for (setting, url) in urls {
+            if let Some(url) = url.filter(|url| !self.allow_http && is_cleartext(url)) {
+                return Err(invalid(
+                    setting,
+                    &format!(
+                        "is http:// to {}, which is not this machine, so a token or password would cross the network in clear: use https://, or set {}=true to allow it",
+                        url.host_str().unwrap_or_default(),
+                        vars::ALLOW_HTTP
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The store's name in messages: `openbao (URL)`.
@@ -285,6 +326,18 @@ fn parse_url(setting: &str, text: &str) -> Result<Url, ConfigError> {
         ));
     }
     Ok(url)
+}
+
+/// Whether requests to `url` travel in clear beyond this machine: `http://` to a host other
+/// than `localhost` or a loopback address.
+fn is_cleartext(url: &Url) -> bool {
+    let local = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    url.scheme() == "http" && !local
 }
 
 fn parse_bool(name: &str, text: &str) -> Result<bool, ConfigError> {
@@ -390,8 +443,8 @@ mod tests {
         assert_eq!(config.url.as_str(), "http://127.0.0.1:8200/");
         assert_eq!(config.token.unwrap().expose(), "s.vault");
         let config = from(&[
-            ("OPENBAO_URL", "http://a:1"),
-            ("VAULT_ADDR", "http://b:2"),
+            ("OPENBAO_URL", "https://a:1"),
+            ("VAULT_ADDR", "https://b:2"),
             ("OPENBAO_TOKEN", "s.bao"),
             ("VAULT_TOKEN", "s.vault"),
         ])
@@ -404,6 +457,7 @@ mod tests {
     fn every_setting_is_read() {
         let config = from(&[
             ("OPENBAO_URL", "http://bao:8200"),
+            ("HARMONY_ALLOW_HTTP", "true"),
             ("OPENBAO_USERNAME", "alice"),
             ("OPENBAO_PASSWORD", "pw"),
             ("OPENBAO_AUTH_MOUNT", "people/"),
@@ -427,7 +481,7 @@ mod tests {
         assert_eq!(config.auth_mount, "people");
         assert_eq!(config.kv_mount, "team");
         assert_eq!(config.kv_version, KvVersion::V1);
-        assert!(config.skip_tls);
+        assert!(config.skip_tls && config.allow_http);
         assert_eq!(config.ca_cert, Some(PathBuf::from("/etc/team-ca.pem")));
         assert_eq!(config.timeout, Duration::from_millis(250));
         let oidc = &config.oidc;
@@ -449,12 +503,15 @@ mod tests {
 
     #[test]
     fn bad_settings_name_their_variable() {
-        let url = ("OPENBAO_URL", "http://bao:8200");
+        let url = ("OPENBAO_URL", "https://bao:8200");
         assert!(problem(&[]).starts_with("OPENBAO_URL is not set"));
         assert!(problem(&[("OPENBAO_URL", "bao:8200")]).starts_with("OPENBAO_URL "));
         assert!(problem(&[("VAULT_ADDR", "ftp://x")]).starts_with("VAULT_ADDR "));
         let with_password = problem(&[("OPENBAO_URL", "https://me:hunter2@bao:8200")]);
-        assert!(with_password.starts_with("OPENBAO_URL "), "{with_password}");
+        assert!(
+            with_password.starts_with("OPENBAO_URL holds a user name or password"),
+            "{with_password}"
+        );
         assert!(!with_password.contains("hunter2"), "{with_password}");
         for (name, value) in [
             ("OPENBAO_TIMEOUT_MS", "soon"),
@@ -472,9 +529,44 @@ mod tests {
     }
 
     #[test]
+    fn cleartext_beyond_this_machine_needs_permission() {
+        for local in [
+            "http://127.0.0.1:8200",
+            "http://127.8.0.1:1",
+            "http://[::1]:8200",
+            "http://localhost:8200",
+            "https://bao.example.com",
+        ] {
+            assert!(from(&[("OPENBAO_URL", local)]).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://bao.example.com:8200",
+            "http://10.0.0.5:8200",
+            "http://[fd00::1]:1",
+        ] {
+            let text = problem(&[("OPENBAO_URL", remote)]);
+            assert!(
+                text.starts_with("OPENBAO_URL is http:// to ")
+                    && text.contains("set HARMONY_ALLOW_HTTP=true"),
+                "{text}"
+            );
+            let allowed = from(&[("OPENBAO_URL", remote), ("HARMONY_ALLOW_HTTP", "true")]);
+            assert!(allowed.is_ok_and(|c| c.allow_http), "{remote}");
+        }
+        let issuer = problem(&[
+            ("OPENBAO_URL", "https://bao.example.com"),
+            ("HARMONY_OIDC_ISSUER", "http://sso.example.com"),
+        ]);
+        assert!(
+            issuer.starts_with("HARMONY_OIDC_ISSUER is http:// to sso.example.com"),
+            "{issuer}"
+        );
+    }
+
+    #[test]
     fn empty_variables_count_as_unset() {
         let config = from(&[
-            ("OPENBAO_URL", "http://bao:8200"),
+            ("OPENBAO_URL", "https://bao:8200"),
             ("OPENBAO_TOKEN", ""),
             ("OPENBAO_KV_MOUNT", ""),
         ])

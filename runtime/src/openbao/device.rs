@@ -75,6 +75,7 @@ impl OpenbaoSecretStore {
                 "the id of the public client that uses the device flow",
             )
         })?;
+        config.refuse_cleartext("the OpenBao URL", "the OIDC issuer")?;
         let flow = Flow::new(config, issuer)?;
         let jwt = flow.device_token(client_id, show).await?;
 

@@ -147,6 +147,19 @@ impl Sessions {
         Ok(())
     }
 
+    /// Logs in with userpass now, whatever is cached; the new token becomes the session and the
+    /// cached login only once the login worked and the cache took it.
+    #[cfg(feature = "cli")]
+    pub(crate) async fn login_userpass(&self, config: &OpenbaoConfig) -> Result<(), ConfigError> {
+        let (Some(username), Some(password)) = (&config.username, &config.password) else {
+            return Err(ConfigError::NotLoggedIn {
+                store: config.store_name(),
+            });
+        };
+        let token = userpass_login(config, username, password.expose()).await?;
+        self.adopt(config, token).await
+    }
+
     async fn obtain(
         &self,
         config: &OpenbaoConfig,

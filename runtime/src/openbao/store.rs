@@ -1,7 +1,7 @@
 //! `OpenbaoSecretStore`: config values as KV secrets, one KV field per struct field.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -55,6 +55,8 @@ impl std::fmt::Debug for OpenbaoSecretStore {
 #[derive(Clone, Copy)]
 pub(super) enum Op<'a> {
     Read,
+    /// When the secret was last written: KV v2 metadata.
+    Modified,
     Write(&'a Map<String, Value>),
     Delete,
 }
@@ -63,6 +65,7 @@ impl Op<'_> {
     fn name(self) -> &'static str {
         match self {
             Op::Read => "read",
+            Op::Modified => "read the metadata of",
             Op::Write(_) => "write",
             Op::Delete => "delete",
         }
@@ -70,7 +73,7 @@ impl Op<'_> {
 
     fn verb(self) -> &'static str {
         match self {
-            Op::Read => "reading",
+            Op::Read | Op::Modified => "reading",
             Op::Write(_) => "writing",
             Op::Delete => "deleting",
         }
@@ -79,7 +82,7 @@ impl Op<'_> {
     /// The policy capabilities the operation needs, as a policy writes them.
     fn capabilities(self) -> &'static str {
         match self {
-            Op::Read => r#"["read"]"#,
+            Op::Read | Op::Modified => r#"["read"]"#,
             Op::Write(_) => r#"["create", "update"]"#,
             Op::Delete => r#"["delete"]"#,
         }
@@ -112,6 +115,19 @@ impl OpenbaoSecretStore {
         self.sessions.adopt(&self.config, token).await
     }
 
+    /// Logs in with the userpass credentials of the config, whatever login is cached, and
+    /// caches the new token for every process once the login worked. A login that fails
+    /// leaves the cached one as it was.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::NotLoggedIn`] without a username and password; a failed login; or a
+    /// token cache that later processes would not trust, naming its fix.
+    #[cfg(feature = "cli")]
+    pub async fn log_in_with_userpass(&self) -> Result<(), ConfigError> {
+        self.sessions.login_userpass(&self.config).await
+    }
+
     /// The secret's path on the mount: `{namespace}/{key}`.
     pub(super) fn secret_path(namespace: &str, key: &str) -> String {
         format!("{namespace}/{key}")
@@ -122,7 +138,7 @@ impl OpenbaoSecretStore {
         let mount = &self.config.kv_mount;
         match (self.config.kv_version, op) {
             (KvVersion::V1, _) => format!("{mount}/{path}"),
-            (KvVersion::V2, Op::Delete) => format!("{mount}/metadata/{path}"),
+            (KvVersion::V2, Op::Delete | Op::Modified) => format!("{mount}/metadata/{path}"),
             (KvVersion::V2, _) => format!("{mount}/data/{path}"),
         }
     }
@@ -186,6 +202,11 @@ impl OpenbaoSecretStore {
                         .await
                         .map(|data| Some(Value::Object(data)))
                 }
+                (KvVersion::V2, Op::Modified) => vaultrs::kv2::read_metadata(vault, mount, path)
+                    .await
+                    .map(|metadata| Some(Value::String(metadata.updated_time))),
+                // KV v1 keeps no times.
+                (KvVersion::V1, Op::Modified) => Ok(None),
                 (KvVersion::V1, Op::Read) => {
                     vaultrs::kv1::get::<Map<String, Value>>(vault, mount, path)
                         .await
@@ -301,6 +322,20 @@ fn millis(duration: Duration) -> String {
 impl SecretStore for OpenbaoSecretStore {
     async fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, ConfigError> {
         self.run(Op::Read, &Self::secret_path(namespace, key)).await
+    }
+
+    async fn modified(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> Result<Option<SystemTime>, ConfigError> {
+        let time = self
+            .run(Op::Modified, &Self::secret_path(namespace, key))
+            .await?;
+        Ok(time
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(crate::timestamp::parse_utc))
     }
 
     async fn set(&self, namespace: &str, key: &str, value: &Value) -> Result<(), ConfigError> {

@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 use async_trait::async_trait;
 use serde_json::Value;
 
-use super::{ConfigSource, parse_json};
+use super::ConfigSource;
 use crate::ConfigError;
+use crate::json::parse_with as parse_json;
 use harmony_naming::{ENV_PREFIX, env_var_name};
 
 /// Reads `HARMONY_CONFIG_{KEY}` from the process environment, then from `./.env`.

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use serde_json::Value;
 
-use super::{ConfigSource, parse_json};
+use super::ConfigSource;
 use crate::config::validate_key;
+use crate::json::parse_with as parse_json;
 use crate::{ConfigError, blocking};
 
 /// Reads and writes `{dir}/{KEY}.json`, or `{dir}/{KEY}.toml` when that file exists.
@@ -78,7 +79,13 @@ impl ConfigSource for LocalFileSource {
                     .map_err(|e| serialize_error(e.to_string()))?;
                 (json_path, text + "\n")
             };
-            crate::fs::create_private_dir(&dir)?;
+            crate::fs::create_private_dir(
+                &dir,
+                crate::fs::Use {
+                    what: "the folder of config files",
+                    alternative: "or give LocalFileSource a folder of your own",
+                },
+            )?;
             write_atomically(&dir, &path, text.as_bytes())
         })
         .await

@@ -5,12 +5,15 @@ mod file;
 mod sqlite;
 mod store;
 
+use std::time::SystemTime;
+
 use async_trait::async_trait;
 use serde_json::Value;
 
 pub use env::{EnvLookupSource, EnvSource};
 pub use file::LocalFileSource;
 pub use sqlite::{SqliteEntry, SqliteSource};
+pub(crate) use store::passed_over;
 pub use store::{SecretStore, StoreSource};
 
 use crate::ConfigError;
@@ -54,6 +57,17 @@ pub trait ConfigSource: Send + Sync {
         self.get(key).await
     }
 
+    /// When the value under `key` was last written, where the source keeps that time; `None`
+    /// when it does not, or holds no value. [`crate::Provenance::unpushed`] compares them.
+    ///
+    /// # Errors
+    ///
+    /// When the source cannot be read.
+    async fn modified(&self, key: &str) -> Result<Option<SystemTime>, ConfigError> {
+        let _ = key;
+        Ok(None)
+    }
+
     /// Stores `value` under `key`, replacing any earlier value.
     ///
     /// # Errors
@@ -90,22 +104,4 @@ pub trait ConfigSource: Send + Sync {
         let _ = key;
         self.name()
     }
-}
-
-/// Parses stored text as JSON; `origin` says where the text came from, for the error.
-pub(crate) fn parse_json(
-    text: &str,
-    origin: impl FnOnce() -> String,
-) -> Result<Value, ConfigError> {
-    serde_json::from_str(text).map_err(|error| {
-        let position = format!(" at line {} column {}", error.line(), error.column());
-        let full = error.to_string();
-        ConfigError::Parse {
-            origin: origin(),
-            format: "JSON",
-            message: full.strip_suffix(&position).unwrap_or(&full).to_owned(),
-            line: error.line(),
-            column: error.column(),
-        }
-    })
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use harmony_naming::vars;
@@ -13,8 +13,10 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::OnceCell;
 
-use super::{ConfigSource, parse_json};
-use crate::{ConfigError, blocking, fs};
+use super::ConfigSource;
+use crate::fs::{self, FileAccess, Holds};
+use crate::json::parse_with as parse_json;
+use crate::{ConfigError, blocking};
 
 /// The schema version this crate writes, kept in `PRAGMA user_version`.
 const SCHEMA_VERSION: i64 = 1;
@@ -142,8 +144,14 @@ impl SqliteSource {
         if let Some(pool) = self.ready.get() {
             return Ok(Some(pool));
         }
-        if !self.exists() || (self.read_only && !has_table(&self.path).await?) {
+        if !self.exists() {
             return Ok(None);
+        }
+        if self.read_only {
+            ensure_safe(&self.path)?;
+            if !has_table(&self.path).await? {
+                return Ok(None);
+            }
         }
         self.pool().await.map(Some)
     }
@@ -197,6 +205,22 @@ impl SqliteSource {
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The database's folder, file, lock file and WAL files, those that exist, with their
+    /// owner and mode, and what makes any of them untrustworthy: another user owns it or may
+    /// write to it, or it is a link to a file that does not exist. Opening the database
+    /// refuses the first such part.
+    ///
+    /// # Errors
+    ///
+    /// When a part cannot be inspected.
+    pub fn file_access(&self) -> Result<Vec<FileAccess>, ConfigError> {
+        let mut found = Vec::new();
+        for (file, holds, part) in parts(&self.path) {
+            found.extend(fs::inspect(&file, holds, uses(part).alternative)?);
+        }
+        Ok(found)
     }
 
     /// Every stored row, sorted by key; none when the database does not exist yet.
@@ -292,9 +316,24 @@ impl ConfigSource for SqliteSource {
             .map_err(|e| self.error(format!("read `{key}`"), e))
     }
 
+    async fn modified(&self, key: &str) -> Result<Option<SystemTime>, ConfigError> {
+        let Some(pool) = self.reader().await? else {
+            return Ok(None);
+        };
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT updated_at FROM config WHERE key = ?")
+                .bind(key.to_owned())
+                .fetch_optional(pool)
+                .await
+                .map_err(|e| self.error(format!("read when `{key}` was written"), e))?;
+        Ok(text.as_deref().and_then(crate::timestamp::parse_utc))
+    }
+
     async fn set(&self, key: &str, value: &Value) -> Result<(), ConfigError> {
+        // Milliseconds, so that a write can be told from the team store's a moment later.
         sqlx::query(
-            "INSERT INTO config (key, value, updated_at) VALUES (?, ?, datetime('now'))
+            "INSERT INTO config (key, value, updated_at)
+             VALUES (?, ?, strftime('%Y-%m-%d %H:%M:%f', 'now'))
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         )
         .bind(key.to_owned())
@@ -356,14 +395,17 @@ async fn prepare(path: &Path) -> Result<(), ConfigError> {
     let owned = path.to_owned();
     let lock = blocking(move || {
         if let Some(dir) = owned.parent() {
-            fs::create_private_dir(dir)?;
+            fs::create_private_dir(dir, uses(Part::Folder))?;
         }
+        // Every part that exists is checked before anything is created beside it.
+        ensure_safe(&owned)?;
         let lock_path = lock_path(&owned);
-        let lock = fs::open_private_file(&lock_path)?;
+        let lock = fs::open_private_file(&lock_path, Holds::Values, uses(Part::Lock))?;
         lock.lock()
             .map_err(|e| ConfigError::io("lock", lock_path, e))?;
-        // Created here rather than by SQLite, so that it gets mode 0600.
-        fs::open_private_file(&owned)?;
+        // Created here rather than by SQLite, so that it gets mode 0600; SQLite gives its WAL
+        // files the mode of the database.
+        fs::open_private_file(&owned, Holds::Values, uses(Part::Database))?;
         Ok(lock)
     })
     .await
@@ -490,9 +532,65 @@ async fn migrate(path: &Path) -> Result<(), ConfigError> {
 }
 
 fn lock_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".lock")
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_owned();
-    name.push(".lock");
+    name.push(suffix);
     path.with_file_name(name)
+}
+
+/// SQLite's write-ahead log and shared-memory index beside the database.
+fn wal_files(path: &Path) -> [(PathBuf, Part); 2] {
+    [
+        (with_suffix(path, "-wal"), Part::Wal),
+        (with_suffix(path, "-shm"), Part::Shm),
+    ]
+}
+
+/// The files and the folder that make up a database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Folder,
+    Database,
+    Lock,
+    Wal,
+    Shm,
+}
+
+/// How the store names `part` when it cannot be trusted, and the way out.
+fn uses(part: Part) -> fs::Use<'static> {
+    fs::Use {
+        what: match part {
+            Part::Folder => "the SQLite database's folder",
+            Part::Database => "the SQLite database",
+            Part::Lock => "the SQLite database's lock file",
+            Part::Wal => "the SQLite database's write-ahead log",
+            Part::Shm => "the SQLite database's shared-memory file",
+        },
+        alternative: "or set HARMONY_DB to a file in a folder of your own",
+    }
+}
+
+/// Every part of the database at `path`, in the order [`prepare`] opens them.
+fn parts(path: &Path) -> Vec<(PathBuf, Holds, Part)> {
+    let mut parts = Vec::new();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        parts.push((dir.to_owned(), Holds::Folder, Part::Folder));
+    }
+    parts.push((lock_path(path), Holds::Values, Part::Lock));
+    parts.push((path.to_owned(), Holds::Values, Part::Database));
+    parts.extend(wal_files(path).map(|(file, part)| (file, Holds::Values, part)));
+    parts
+}
+
+/// Fails on the first part of the database at `path` that cannot be trusted.
+fn ensure_safe(path: &Path) -> Result<(), ConfigError> {
+    for (file, holds, part) in parts(path) {
+        fs::ensure_safe(&file, holds, uses(part))?;
+    }
+    Ok(())
 }
 
 /// The fix for a file or directory this user may not write.

@@ -1,6 +1,7 @@
 //! `StoreSource`: any team secret store, such as OpenBao, as a source in the chain.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 use async_trait::async_trait;
 use serde_json::Value;
@@ -26,6 +27,21 @@ pub trait SecretStore: Send + Sync {
     ///
     /// When the store cannot be reached, refuses the read, or answers something unexpected.
     async fn get(&self, namespace: &str, key: &str) -> Result<Option<Value>, ConfigError>;
+
+    /// When the value under `namespace/key` was last written, when the store keeps that time;
+    /// `None` by default.
+    ///
+    /// # Errors
+    ///
+    /// When the store cannot be reached or refuses the read.
+    async fn modified(
+        &self,
+        namespace: &str,
+        key: &str,
+    ) -> Result<Option<SystemTime>, ConfigError> {
+        let _ = (namespace, key);
+        Ok(None)
+    }
 
     /// Stores `value`, a JSON object, under `namespace/key`.
     ///
@@ -120,6 +136,11 @@ impl<S: SecretStore> StoreSource<S> {
     }
 }
 
+/// The warning for a read that passes over a store that cannot answer.
+pub(crate) fn passed_over(error: &ConfigError, key: &str) -> String {
+    format!("{error}; `{key}` comes from the next source")
+}
+
 fn validate_namespace(namespace: &str) -> Result<(), ConfigError> {
     let problem = if namespace.is_empty() {
         Some("is empty")
@@ -150,17 +171,18 @@ impl<S: SecretStore> ConfigSource for StoreSource<S> {
         match self.store.get(&self.namespace, key).await {
             Err(error @ ConfigError::StoreUnavailable { .. }) => {
                 if self.outage_warned.swap(true, Ordering::Relaxed) {
-                    tracing::debug!(key, "{error}; `{key}` comes from the next source");
+                    tracing::debug!(key, "{}", passed_over(&error, key));
                 } else {
                     tracing::warn!(
                         key,
-                        "{error}; `{key}` comes from the next source, as will every read until the store answers again"
+                        "{}, as will every read until the store answers again",
+                        passed_over(&error, key)
                     );
                 }
                 Ok(None)
             }
             Err(error) if error.is_store_unavailable() => {
-                tracing::warn!(key, "{error}; `{key}` comes from the next source");
+                tracing::warn!(key, "{}", passed_over(&error, key));
                 Ok(None)
             }
             other => {
@@ -174,6 +196,10 @@ impl<S: SecretStore> ConfigSource for StoreSource<S> {
 
     async fn probe(&self, key: &str) -> Result<Option<Value>, ConfigError> {
         self.store.get(&self.namespace, key).await
+    }
+
+    async fn modified(&self, key: &str) -> Result<Option<SystemTime>, ConfigError> {
+        self.store.modified(&self.namespace, key).await
     }
 
     async fn set(&self, key: &str, value: &Value) -> Result<(), ConfigError> {

@@ -170,9 +170,14 @@ fn malformed_inputs() -> Vec<(&'static str, String, Expect)> {
         ("null", "null".to_owned(), Expect::NotAnObject),
         ("a boolean", "true".to_owned(), Expect::NotAnObject),
         (
-            "secret nested 120 deep",
-            format!(r#"{{"user": "u", "password": {}, "port": 1}}"#, nested(120)),
+            "secret nested 90 deep",
+            format!(r#"{{"user": "u", "password": {}, "port": 1}}"#, nested(90)),
             Expect::Invalid,
+        ),
+        (
+            "secret nested 120 deep, past the depth limit",
+            format!(r#"{{"user": "u", "password": {}, "port": 1}}"#, nested(120)),
+            Expect::Parse,
         ),
         (
             "the secret where a number belongs",

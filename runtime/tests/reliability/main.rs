@@ -48,6 +48,8 @@ const CASES: &[Case] = &[
     #[cfg(feature = "openbao")]
     openbao::SEALED,
     #[cfg(feature = "openbao")]
+    openbao::FROZEN,
+    #[cfg(feature = "openbao")]
     openbao::PROVIDER_DOWN,
 ];
 

@@ -43,6 +43,9 @@ pub(crate) const RESTARTED: Case = Case::new("openbao: restarted (SIGTERM) mid-r
 pub(crate) const SEALED: Case = Case::new("openbao: sealed mid-run, unsealed", || {
     disrupted(Disruption::Seal)
 });
+pub(crate) const FROZEN: Case = Case::new("openbao: frozen (SIGSTOP) mid-run, resumed", || {
+    disrupted(Disruption::Freeze)
+});
 pub(crate) const PROVIDER_DOWN: Case =
     Case::new("oidc: provider down during a login", provider_down);
 pub(crate) const ROLE: &str = "oidc-login";
@@ -56,6 +59,11 @@ const LOGIN_DEADLINE: Duration = Duration::from_secs(45);
 const CALM: Duration = Duration::from_millis(1200);
 /// How long the server stays down (killed or sealed).
 const OUTAGE: Duration = Duration::from_millis(1500);
+/// How long the server stays frozen: long enough for a `set` and then a `get` to each wait out
+/// the store's timeout in full.
+const FREEZE: Duration = Duration::from_secs(8);
+/// The store's timeout, the default a program has.
+const STORE_TIMEOUT: Duration = Duration::from_secs(3);
 /// The loop's pause between operations, as a program doing other work would; it also leaves
 /// the two cores to the server.
 const PAUSE: Duration = Duration::from_millis(10);
@@ -133,6 +141,8 @@ enum Disruption {
     Restart,
     /// Sealed for [`OUTAGE`], then unsealed.
     Seal,
+    /// SIGSTOP for [`FREEZE`], then SIGCONT: connections open, nothing answers.
+    Freeze,
 }
 
 /// What the loop and the disruption share.
@@ -205,6 +215,12 @@ fn disrupted(disruption: Disruption) -> Outcome {
             std::thread::sleep(OUTAGE);
             bao.unseal();
         }
+        Disruption::Freeze => {
+            let pid = bao.pid().unwrap();
+            signal("-STOP", pid);
+            std::thread::sleep(FREEZE);
+            signal("-CONT", pid);
+        }
     }
     shared.phase.store(2, Ordering::SeqCst);
     std::thread::sleep(CALM);
@@ -213,6 +229,9 @@ fn disrupted(disruption: Disruption) -> Outcome {
 
     let mut tally = Tally::new("ops");
     check_ops(&ops, &mut tally);
+    if disruption == Disruption::Freeze {
+        check_timeouts(&ops, &mut tally);
+    }
     runtime().block_on(check_stored(&addr, &token, &db, &ops, &mut tally));
     Outcome::Ran(tally)
 }
@@ -237,6 +256,7 @@ fn drive(addr: &str, token: &str, db: &Path, shared: &Shared) -> Vec<Op> {
         }
         // The default timeout, 3 s, as a program would have it.
         let store = OpenbaoSecretStore::new(root_config(addr, token));
+        assert_eq!(store.config().timeout, STORE_TIMEOUT);
         let manager = ConfigManager::new(vec![
             Arc::new(EnvSource),
             Arc::new(StoreSource::new(store)),
@@ -288,6 +308,9 @@ fn drive(addr: &str, token: &str, db: &Path, shared: &Shared) -> Vec<Op> {
 /// its key; each `set` that fell back said so, naming both stores; the disruption was felt.
 fn check_ops(ops: &[Op], tally: &mut Tally) {
     let mut written: HashMap<usize, Vec<usize>> = HashMap::new();
+    // The last `set` of each key that OpenBao acknowledged: once it answers again, a `get` of
+    // anything older is a stale read, which counts as lost.
+    let mut acked: HashMap<usize, usize> = HashMap::new();
     let (mut sets, mut gets, mut set_fallbacks, mut get_fallbacks) = (0, 0, 0, 0);
     let mut slowest = Duration::ZERO;
     for op in ops {
@@ -298,6 +321,9 @@ fn check_ops(ops: &[Op], tally: &mut Tally) {
                 match result {
                     Ok(()) => sets += 1,
                     Err(e) => tally.error(format!("set {key} = {seq}: {e}")),
+                }
+                if result.is_ok() && !op.fell_back {
+                    acked.insert(op.slot, *seq);
                 }
                 if op.fell_back {
                     set_fallbacks += 1;
@@ -315,6 +341,16 @@ fn check_ops(ops: &[Op], tally: &mut Tally) {
             OpKind::Get { result } => {
                 slowest = slowest.max(op.took);
                 match result {
+                    Ok(seq)
+                        if op.phase == 2
+                            && !op.fell_back
+                            && acked.get(&op.slot).is_some_and(|a| seq < a) =>
+                    {
+                        tally.lost(format!(
+                            "get {key}: {seq} with the server back, older than {}, which OpenBao acknowledged",
+                            acked[&op.slot]
+                        ));
+                    }
                     Ok(seq) if *seq == LOCAL_COPY || written[&op.slot].contains(seq) => gets += 1,
                     Ok(seq) => tally.lost(format!("get {key}: {seq}, a value never written")),
                     Err(e) => tally.error(format!("get {key}: {e}")),
@@ -344,6 +380,52 @@ fn check_ops(ops: &[Op], tally: &mut Tally) {
     tally.note(format!(
         "{sets} sets and {gets} gets ({during} while the server was away); {set_fallbacks} sets went to SQLite with a warning, {get_fallbacks} gets were answered by SQLite (one warning per outage); the slowest get took {} ms",
         slowest.as_millis()
+    ));
+}
+
+/// With the server frozen, a `get` that falls back waits out the store's timeout, and not much
+/// longer: the bound measured from both sides, with the timeout named in the warning.
+fn check_timeouts(ops: &[Op], tally: &mut Tally) {
+    let margin = Duration::from_secs(3);
+    // Only the freeze makes a `get` fall back here, whichever phase it started in.
+    let waited: Vec<&Op> = ops
+        .iter()
+        .filter(|op| matches!(op.kind, OpKind::Get { .. }) && op.fell_back)
+        .collect();
+    tally.check(!waited.is_empty(), || {
+        "no get waited for the frozen server".to_owned()
+    });
+    for op in &waited {
+        let key = KEYS[op.slot];
+        tally.check(op.took >= STORE_TIMEOUT, || {
+            format!(
+                "get {key} fell back after {} ms, before the {} ms timeout",
+                op.took.as_millis(),
+                STORE_TIMEOUT.as_millis()
+            )
+        });
+        tally.check(op.took < STORE_TIMEOUT + margin, || {
+            format!(
+                "get {key} took {} ms, more than the timeout and {} s",
+                op.took.as_millis(),
+                margin.as_secs()
+            )
+        });
+    }
+    let named = format!("no answer within {} ms", STORE_TIMEOUT.as_millis());
+    tally.check(waited.iter().any(|op| op.log.contains(&named)), || {
+        format!("no warning says `{named}`")
+    });
+    tally.note(format!(
+        "frozen: {} gets waited out the {} ms timeout, the longest for {} ms",
+        waited.len(),
+        STORE_TIMEOUT.as_millis(),
+        waited
+            .iter()
+            .map(|op| op.took)
+            .max()
+            .unwrap_or_default()
+            .as_millis()
     ));
 }
 
@@ -387,6 +469,23 @@ async fn check_stored(addr: &str, token: &str, db: &Path, ops: &[Op], tally: &mu
         tally.check(read.as_ref().ok() == expected.as_ref(), || {
             format!("{key}: the chain reads {read:?}, the stores hold {in_bao:?} (OpenBao) and {in_sqlite:?} (SQLite)")
         });
+        // A write that fell back to SQLite, now shadowed by OpenBao's older value, is reported
+        // as not pushed yet, never left in silence.
+        let shadowed = matches!(last, Some((seq, true)) if in_bao.is_some() && in_bao != Some(seq));
+        if shadowed {
+            let report = manager
+                .provenance(key)
+                .await
+                .ok()
+                .and_then(|p| p.unpushed_warning());
+            tally.check(
+                report.as_ref().is_some_and(|r| r.contains("not pushed yet") && r.contains("sqlite (")),
+                || format!("{key}: SQLite's newer value, shadowed by OpenBao's {in_bao:?}, is not reported: {report:?}"),
+            );
+            if let Some(report) = report {
+                tally.note(format!("shadowed, and reported: {report}"));
+            }
+        }
     }
 }
 
@@ -490,11 +589,18 @@ fn provider_down() -> Outcome {
             )),
             (None, Some(_)) => tally.error(format!("{down:?}: no error: {shown}{output}")),
             (Some(error), Some(took)) => {
-                tally.check(
-                    error.contains(&issuer)
-                        && (error.contains("HARMONY_OIDC_ISSUER") || error.contains("login")),
-                    || format!("{down:?}: the error does not name the issuer and a fix: {error}"),
-                );
+                // Each case has its own fix, and the error must give that one.
+                let fix = match down {
+                    Down::Stopped | Down::Frozen => "check HARMONY_OIDC_ISSUER and the network",
+                    Down::KilledWhileWaiting => {
+                        "check that it runs and is reachable, then run `cargo harmony login` again"
+                    }
+                };
+                tally.check(error.contains(&issuer) && error.ends_with(fix), || {
+                    format!(
+                        "{down:?}: the error does not name the issuer and end with `{fix}`: {error}"
+                    )
+                });
                 tally.note(format!(
                     "{down:?}: after {:.1} s: {error}",
                     took.as_secs_f64()

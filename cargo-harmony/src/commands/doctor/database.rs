@@ -5,7 +5,7 @@ use std::io::ErrorKind;
 use std::path::Path;
 
 use harmony_config::naming::vars;
-use harmony_config::{SqliteEntry, SqliteSource};
+use harmony_config::{FileAccess, SqliteEntry, SqliteSource};
 
 use super::check::{Check, Status, plural};
 
@@ -77,15 +77,36 @@ pub(super) async fn check(checks: &mut Vec<Check>) -> Database {
             .detail("path", shown.clone())
             .detail("exists", exists),
     );
-    #[cfg(unix)]
-    if let Some(dir) = path.parent().filter(|d| d.is_dir()) {
-        checks.push(check_mode(dir, true));
+    // Who owns each part and who may change it, judged as the runtime judges it before it
+    // opens the database.
+    let source = SqliteSource::read_only(&path);
+    let mut refused = false;
+    match source.file_access() {
+        Ok(parts) => {
+            for access in parts {
+                refused |= access.problem.is_some();
+                checks.push(check_access(&access, &path));
+            }
+        }
+        Err(error) => {
+            refused = true;
+            checks.push(
+                Check::new(
+                    "database-permissions",
+                    Status::Problem,
+                    format!("database permissions: {error}"),
+                )
+                .detail("path", shown),
+            );
+        }
     }
     if !exists {
         return Database::Missing;
     }
-    #[cfg(unix)]
-    checks.push(check_mode(&path, false));
+    if refused {
+        // Applications refuse it, so its values are not theirs to check.
+        return Database::Unreadable;
+    }
     check_contents(&path, checks).await
 }
 
@@ -167,46 +188,50 @@ async fn read(source: &SqliteSource) -> Result<(i64, Vec<SqliteEntry>), String> 
     Ok((version, entries))
 }
 
-/// Whether `path` is private to its owner: 0600 for the file, 0700 for its directory. A file
-/// others can read exposes secrets, a problem; a directory they can list only names files.
-#[cfg(unix)]
-fn check_mode(path: &Path, is_dir: bool) -> Check {
-    use std::os::unix::fs::PermissionsExt;
-
-    let shown = path.display().to_string();
-    let (name, what, wanted) = if is_dir {
-        ("directory-permissions", "database directory", 0o700)
-    } else {
-        ("database-permissions", "database file", 0o600)
+/// One part of the database: its owner and mode, the runtime's verdict on them, and whether
+/// other users can read the values (the file) or list the files (the folder).
+fn check_access(access: &FileAccess, database: &Path) -> Check {
+    let shown = access.path.display().to_string();
+    let (name, what) = match () {
+        () if access.is_dir => ("directory-permissions", "database directory".to_owned()),
+        () if access.path == database => ("database-permissions", "database file".to_owned()),
+        () => (
+            "database-permissions",
+            access
+                .path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        ),
     };
-    let mode = match std::fs::metadata(path) {
-        Ok(meta) => meta.permissions().mode() & 0o777,
-        Err(error) => {
-            return Check::new(
-                name,
-                Status::Problem,
-                format!("{what}: cannot read the mode of {shown}: {error}"),
-            )
-            .detail("path", shown);
-        }
-    };
-    let for_others = mode & 0o077;
-    let check = if for_others == 0 {
-        Check::new(name, Status::Ok, format!("{what}: mode {mode:04o}"))
-    } else {
-        let (status, whom) = if is_dir {
-            (Status::Warn, "other users can list it")
-        } else {
-            (Status::Problem, "other users can read the stored values")
-        };
+    let mode = access.mode;
+    let check = if let Some(problem) = &access.problem {
+        Check::new(name, Status::Problem, format!("{what}: {shown}: {problem}"))
+            .fix(access.fix.clone().unwrap_or_default())
+    } else if !access.is_dir && mode & 0o044 != 0 {
         Check::new(
             name,
-            status,
-            format!("{what}: {shown} has mode {mode:04o}, so {whom}; it should be {wanted:04o}"),
+            Status::Problem,
+            format!("{what}: {shown} has mode {mode:04o}, so other users can read the stored values; it should be 0600"),
         )
-        .fix(format!("chmod {wanted:o} {shown}"))
+        .fix(format!("chmod 600 {shown}"))
+    } else if access.is_dir && mode & 0o077 != 0 {
+        Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{what}: {shown} has mode {mode:04o}, so other users can list it; it should be 0700"
+            ),
+        )
+        .fix(format!("chmod 700 {shown}"))
+    } else {
+        Check::new(
+            name,
+            Status::Ok,
+            format!("{what}: owner {}, mode {mode:04o}", access.owner),
+        )
     };
     check
         .detail("path", shown)
+        .detail("owner", access.owner.clone())
         .detail("mode", format!("{mode:04o}"))
 }

@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use harmony_config::naming::{ENV_PREFIX, env_var_name, vars};
 
 use super::check::{Check, Status, plural};
+use crate::error::escape_controls;
 use crate::workspace::{Workspace, closest};
 
 /// A warning per stray variable, each with the closest key's variable when one is close.
@@ -32,11 +33,13 @@ pub(super) fn check(
         if known.iter().any(|(var, _)| var == name) {
             continue;
         }
+        // Anyone may name a variable: its name is shown, never played to the terminal.
+        let shown = escape_controls(name, false);
         let check = Check::new(
             "env-var",
             Status::Warn,
             format!(
-                "environment: {name} matches no config key of this workspace, so nothing reads it"
+                "environment: {shown} matches no config key of this workspace, so nothing reads it"
             ),
         )
         .detail("variable", name.clone());
@@ -49,7 +52,7 @@ pub(super) fn check(
         checks.push(match (vars::renamed(name), suggestion) {
             (Some(new), _) => check
                 .fix(format!(
-                    "{name} no longer controls the runtime: it is now only the value of a key `{suffix}`; rename it to {new}"
+                    "{shown} no longer controls the runtime: it is now only the value of a key `{suffix}`; rename it to {new}"
                 ))
                 .detail("suggestion", new),
             (None, Some((var, key))) => check

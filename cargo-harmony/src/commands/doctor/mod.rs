@@ -27,8 +27,9 @@ pub(crate) fn run(workspace: &Workspace, out: &Output) -> Result<Outcome, Error>
     let mut checks = Vec::new();
     let database = runtime.block_on(database::check(&mut checks));
     checks.extend(environment::check(workspace, std::env::vars_os()));
-    checks.extend(runtime.block_on(values::check(workspace, &database)));
-    checks.extend(runtime.block_on(openbao::checks()));
+    let team = runtime.block_on(openbao::checks());
+    checks.extend(runtime.block_on(values::check(workspace, &database, team.usable.as_ref())));
+    checks.extend(team.checks);
 
     for check in &checks {
         check.print(out)?;

@@ -5,28 +5,39 @@
 use std::time::Duration;
 
 use harmony_config::openbao::{LoginMethod, OpenbaoConfig, OpenbaoSecretStore};
-use harmony_config::{ConfigError, SecretStore};
+use harmony_config::{ConfigError, SecretStore, StoreSource};
 
 use super::check::{Check, Status};
 use crate::team::{lifetime, ready};
 
+/// The team store as `doctor` found it: its checks, and the store when its server answers and
+/// the login is accepted, so that its values can be checked too.
+pub(super) struct Team {
+    pub(super) checks: Vec<Check>,
+    pub(super) usable: Option<StoreSource<OpenbaoSecretStore>>,
+}
+
 /// The checks, in order; each later one runs only when the one before it passed.
-pub(super) async fn checks() -> Vec<Check> {
+pub(super) async fn checks() -> Team {
+    let none = |checks| Team {
+        checks,
+        usable: None,
+    };
     if !OpenbaoConfig::is_configured() {
-        return Vec::new();
+        return none(Vec::new());
     }
     let team = match harmony_config::openbao::source_from_env() {
         Ok(Some(team)) => team,
-        Ok(None) => return Vec::new(),
+        Ok(None) => return none(Vec::new()),
         Err(error) => {
-            return vec![
+            return none(vec![
                 Check::new(
                     "openbao-settings",
                     Status::Problem,
                     format!("openbao: {error}"),
                 )
                 .fix("fix the variable it names; `cargo harmony login --help` lists them"),
-            ];
+            ]);
         }
     };
     let (store, namespace) = (team.store(), team.namespace());
@@ -34,7 +45,8 @@ pub(super) async fn checks() -> Vec<Check> {
     let limit = store.config().timeout.saturating_mul(4) + Duration::from_secs(1);
     let mut checks = Vec::new();
     let run = run(store, namespace, &mut checks);
-    if tokio::time::timeout(limit, run).await.is_err() {
+    let usable = tokio::time::timeout(limit, run).await;
+    if usable.is_err() {
         checks.push(
             Check::new(
                 "openbao-timeout",
@@ -48,10 +60,14 @@ pub(super) async fn checks() -> Vec<Check> {
             .fix("check that the server runs and is reachable, or raise OPENBAO_TIMEOUT_MS"),
         );
     }
-    checks
+    Team {
+        checks,
+        usable: (usable == Ok(true)).then_some(team),
+    }
 }
 
-async fn run(store: &OpenbaoSecretStore, namespace: &str, checks: &mut Vec<Check>) {
+/// Whether the server answers and accepts the login.
+async fn run(store: &OpenbaoSecretStore, namespace: &str, checks: &mut Vec<Check>) -> bool {
     let name = store.name();
     match ready(store).await {
         Ok(health) => checks.push(
@@ -76,13 +92,14 @@ async fn run(store: &OpenbaoSecretStore, namespace: &str, checks: &mut Vec<Check
                     .fix("fix the server or OPENBAO_URL; until then values come from the next source (SQLite)")
                     .detail("url", store.config().url.as_str()),
             );
-            return;
+            return false;
         }
     }
     if !login(store, checks).await {
-        return;
+        return false;
     }
     policy(store, namespace, checks).await;
+    true
 }
 
 /// Which login would be used, and whether the server accepts it.

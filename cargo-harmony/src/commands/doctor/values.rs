@@ -1,7 +1,8 @@
-//! Stored values, in the environment and the database, that no longer fit the current schema
-//! of their key: typically after a branch switch changed a struct.
+//! Stored values, in the environment, the team store and the database, that no longer fit the
+//! current schema of their key: typically after a branch switch changed a struct.
 
-use harmony_config::{ConfigSource, EnvSource, env_var_name};
+use harmony_config::openbao::OpenbaoSecretStore;
+use harmony_config::{ConfigSource, EnvSource, StoreSource, env_var_name};
 use serde_json::Value;
 
 use super::check::{Check, Status};
@@ -9,17 +10,42 @@ use super::database::Database;
 use crate::validation;
 use crate::workspace::Workspace;
 
-pub(super) async fn check(workspace: &Workspace, database: &Database) -> Vec<Check> {
+/// `team` is the team store when its server answers and the login works.
+pub(super) async fn check(
+    workspace: &Workspace,
+    database: &Database,
+    team: Option<&StoreSource<OpenbaoSecretStore>>,
+) -> Vec<Check> {
     let mut checks = Vec::new();
     let mut found = 0;
+    // With the team store usable, the chain applications read, to find local values newer
+    // than the team's: stored while it refused them, and not pushed yet.
+    let chain = team.and_then(|_| crate::chain::reading().ok());
     for (_, config) in workspace.configs() {
         let key = &config.key;
+        if let Some(chain) = &chain
+            && let Ok(provenance) = chain.provenance(key).await
+            && let Some(warning) = provenance.unpushed_warning()
+        {
+            checks.push(
+                Check::new("unpushed", Status::Warn, format!("stored value: {warning}"))
+                    .fix(format!("cargo harmony push {key}"))
+                    .detail("key", key.clone()),
+            );
+        }
         let var = env_var_name(key);
         let mut values: Vec<(String, Result<Value, String>)> = Vec::new();
         match EnvSource.get(key).await {
             Ok(Some(value)) => values.push((EnvSource.origin(key), Ok(value))),
             Ok(None) => {}
             Err(error) => values.push((EnvSource.origin(key), Err(error.to_string()))),
+        }
+        if let Some(team) = team {
+            match team.probe(key).await {
+                Ok(Some(value)) => values.push((team.name(), Ok(value))),
+                Ok(None) => {}
+                Err(error) => values.push((team.name(), Err(format!("cannot be read: {error}")))),
+            }
         }
         if let Database::Read(name, entries) = database
             && let Some(entry) = entries.iter().find(|e| &e.key == key)
