@@ -36,13 +36,13 @@ pub(crate) async fn store(
 ) -> Result<Stored, Error> {
     let stored = manager.set_json(key, value).await?;
     for (refused, error) in &stored.refused {
-        eprintln!(
+        note!(
             "warning: {refused} could not store `{key}` ({error}); it was stored in {} instead. Once that is fixed, run `cargo harmony push {key}`",
             stored.source
         );
     }
     for source in shadowing(manager, key).await {
-        eprintln!(
+        note!(
             "note: {source} ({}) also sets `{key}`, and wins over the stored value",
             harmony_config::env_var_name(key)
         );

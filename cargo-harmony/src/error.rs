@@ -50,12 +50,18 @@ pub(crate) enum Error {
 }
 
 /// `text` with its control characters escaped (`\u{1b}`), so that input echoed in a message
-/// cannot move the cursor, recolour or rewrite the terminal. Newlines and tabs stay when
-/// `keep_lines` is set, for messages of several lines.
+/// cannot move the cursor, recolour or rewrite the terminal, nor reverse the text around it.
+/// Newlines and tabs stay when `keep_lines` is set, for messages of several lines.
 pub(crate) fn escape_controls(text: &str, keep_lines: bool) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\t' if keep_lines => c.to_string(),
+            // Bidirectional overrides and isolates reorder what follows them on screen.
+            '\u{061c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' => c.escape_unicode().to_string(),
             c if c.is_control() => c.escape_unicode().to_string(),
             c => c.to_string(),
         })

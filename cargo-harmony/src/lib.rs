@@ -19,9 +19,17 @@
 //! ```
 
 use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// `eprintln!` that never panics and escapes control characters: [`output::note`].
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::output::note(&format!($($arg)*))
+    };
+}
 
 mod cache;
 mod chain;
@@ -46,14 +54,21 @@ pub use output::{Message, Origin, Refusal};
 use workspace::{CacheMode, Workspace};
 
 /// Runs `cargo harmony` with `args` (the first being the program name) and returns the exit
-/// code: 0 on success, 1 when a check found a problem, 2 on usage, parse or I/O errors.
+/// code: 0 on success, 1 when a check found a problem, 2 on usage, parse or I/O errors, 141
+/// when whatever read stdout closed it.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     logging::init();
     let CargoCli::Harmony(cli) = match CargoCli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
-            // clap prints help and version on stdout with code 0, and usage errors with code 2.
-            let _ = error.print();
+            // clap prints help and version on stdout with code 0, and usage errors with code 2;
+            // a usage error quotes the arguments, escaped here.
+            let text = escape_controls(&error.render().to_string(), true);
+            if error.use_stderr() {
+                note!("{}", text.trim_end());
+            } else {
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
@@ -63,7 +78,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         // As `cat` ends when its reader goes away: silently, with the code of SIGPIPE.
         Err(Error::ClosedPipe) => ExitCode::from(141),
         Err(error) => {
-            eprintln!("error: {}", escape_controls(&error.to_string(), true));
+            note!("error: {error}");
             ExitCode::from(2)
         }
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::cli::MessageFormat;
-use crate::error::{Error, io};
+use crate::error::{Error, escape_controls, io};
 
 /// One line of `--message-format json` output. Its `reason` field names the variant, in
 /// kebab case: `{"reason": "key", ...}`.
@@ -300,7 +300,7 @@ impl Output {
                 write_stdout(&format!("{line}\n"))
             }
             MessageFormat::Human if human.is_empty() => Ok(()),
-            MessageFormat::Human => write_stdout(&format!("{human}\n")),
+            MessageFormat::Human => write_stdout(&format!("{}\n", escape_controls(human, true))),
         }
     }
 
@@ -309,7 +309,7 @@ impl Output {
         if self.is_json() {
             return Ok(());
         }
-        write_stdout(&format!("{text}\n"))
+        write_stdout(&format!("{}\n", escape_controls(text, true)))
     }
 }
 
@@ -323,4 +323,10 @@ pub(crate) fn write_stdout(text: &str) -> Result<(), Error> {
             std::io::ErrorKind::BrokenPipe => Error::ClosedPipe,
             _ => io("write to", Path::new("stdout"))(e),
         })
+}
+
+/// Writes a line for people on stderr, control characters escaped. A stderr that cannot be
+/// written is passed over: there is nowhere left to say so, and no reason to panic.
+pub(crate) fn note(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", escape_controls(text, true));
 }

@@ -114,7 +114,9 @@ fn a_database_another_user_owns_is_a_problem_naming_the_owner() {
     let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
     let folder = line(&out, "problem", "database directory");
     assert!(
-        folder.contains("other users may add, rename or replace files in it (mode 0777)"),
+        folder.contains(
+            "other users may add, rename or replace files in it (owner root (uid 0), mode 0777)"
+        ),
         "{out}"
     );
     assert!(

@@ -168,6 +168,11 @@ fn trace_logs_show_no_secret() {
         team.run(&["login"], &alice),
         team.run(&["push", "--yes"], &alice),
         team.run(&["set", "app.Db", "--json", CHANGED], &alice),
+        // Into SQLite alone, traced too.
+        team.run(
+            &["set", "app.Db", "--json", CHANGED],
+            &[("OPENBAO_URL", ""), ("HARMONY_LOG", "trace")],
+        ),
     ];
     let token = team.cached_token();
     let traced = [("HARMONY_LOG", "trace"), ("HARMONY_CONFIG_app_Db", env)];
@@ -179,14 +184,17 @@ fn trace_logs_show_no_secret() {
     ] {
         runs.push(team.run(args, &traced));
     }
+    for run in &runs {
+        assert!(
+            run.all.contains("TRACE") || run.all.contains("DEBUG"),
+            "nothing was logged: {}",
+            run.all
+        );
+    }
     assert!(
-        runs.iter().all(|r| r.all.contains("TRACE")),
-        "nothing was traced"
-    );
-    assert!(
-        runs[4].all.contains("openbao (") && runs[4].all.contains("shadowed"),
+        runs[5].all.contains("openbao (") && runs[5].all.contains("shadowed"),
         "explain saw every source: {}",
-        runs[4].all
+        runs[5].all
     );
     for run in &runs {
         run.assert_no_secrets(&[bao.root_token(), &token, "env-only-secret"]);
@@ -338,6 +346,65 @@ fn a_local_value_newer_than_the_teams_is_reported_as_not_pushed() {
     );
     for run in [&set, &get, &explain, &doctor, &after] {
         run.assert_no_secrets(&[bao.root_token()]);
+    }
+}
+
+/// A token never crosses the network in clear: with `OPENBAO_URL=http://` this machine's name
+/// rather than a loopback address, nothing connects until `HARMONY_ALLOW_HTTP=true`.
+#[test]
+fn no_credential_goes_to_a_remote_http_server_unless_allowed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let listener = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    // The machine's own name: not `localhost`, not a loopback literal, but it reaches here.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let host = host.trim();
+    assert!(
+        std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+            .is_ok_and(|mut a| a.next().is_some()),
+        "this machine's name `{host}` does not resolve"
+    );
+    let team = Team {
+        fx: Fixture::new(),
+        home: tempfile::tempdir().unwrap(),
+        url: format!("http://{host}:{port}"),
+    };
+    let env = [
+        ("OPENBAO_TOKEN", "s.cleartext"),
+        ("OPENBAO_TIMEOUT_MS", "500"),
+    ];
+    let refused = team.run(&["get", "app.Db"], &env);
+    assert_eq!(refused.code, Some(2), "{}", refused.all);
+    assert!(
+        refused
+            .all
+            .contains(&format!("OPENBAO_URL is http:// to {host}"))
+            && refused.all.contains("set HARMONY_ALLOW_HTTP=true"),
+        "{}",
+        refused.all
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(accepted.load(Ordering::SeqCst), 0, "a connection was made");
+
+    let allowed = [
+        ("OPENBAO_TOKEN", "s.cleartext"),
+        ("OPENBAO_TIMEOUT_MS", "500"),
+        ("HARMONY_ALLOW_HTTP", "true"),
+    ];
+    let sent = team.run(&["get", "app.Db"], &allowed);
+    assert!(accepted.load(Ordering::SeqCst) > 0, "{}", sent.all);
+    for run in [&refused, &sent] {
+        run.assert_no_secrets(&["s.cleartext"]);
     }
 }
 

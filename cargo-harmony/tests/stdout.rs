@@ -32,5 +32,14 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
             stderr.starts_with("error: could not write to stdout: No space left on device"),
             "{args:?}: {stderr}"
         );
+
+        // With stderr full too, the error has nowhere to go: still an exit code, no panic.
+        let both = fx
+            .command(args)
+            .stdout(Stdio::from(std::fs::File::create("/dev/full").unwrap()))
+            .stderr(Stdio::from(std::fs::File::create("/dev/full").unwrap()))
+            .status()
+            .unwrap();
+        assert_eq!(both.code(), Some(2), "{args:?}");
     }
 }

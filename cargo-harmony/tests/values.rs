@@ -147,7 +147,7 @@ fn a_value_nested_too_deep_gets_one_clear_error_everywhere() {
         "[".repeat(20_000),
         "]".repeat(20_000)
     );
-    let expected = "HARMONY_CONFIG_app_Db does not hold valid JSON: it nests arrays and objects deeper than 100 levels (harmony_config's limit) at line 1, column";
+    let expected = "HARMONY_CONFIG_app_Db holds JSON that nests arrays and objects deeper than 100 levels, harmony_config's limit, at line 1, column";
     let get = fx
         .cmd(&["get", "app.Db"])
         .env("HARMONY_CONFIG_app_Db", &deep)

@@ -11,6 +11,10 @@ pub const SECRET_NAMESPACE: &str = "HARMONY_SECRET_NAMESPACE";
 /// OpenBao server or identity provider that is not on this machine.
 pub const ALLOW_HTTP: &str = "HARMONY_ALLOW_HTTP";
 
+/// What `cargo harmony` and the examples log, in `tracing_subscriber::EnvFilter`'s syntax;
+/// `RUST_LOG` when it is unset.
+pub const LOG: &str = "HARMONY_LOG";
+
 /// The OpenBao server; setting it adds OpenBao to the default chain.
 pub const OPENBAO_URL: &str = "OPENBAO_URL";
 /// Vault's name for [`OPENBAO_URL`], read when that is unset.
@@ -62,6 +66,7 @@ pub const CONTROL: &[&str] = &[
     DB,
     SECRET_NAMESPACE,
     ALLOW_HTTP,
+    LOG,
     OPENBAO_URL,
     VAULT_ADDR,
     OPENBAO_TOKEN,

@@ -65,6 +65,19 @@ pub enum ConfigError {
         column: usize,
     },
 
+    /// A value that nests arrays and objects deeper than [`crate::json::MAX_DEPTH`] levels. It is
+    /// refused the same way wherever it is read.
+    #[error("{origin} holds JSON that nests arrays and objects deeper than {limit} levels, harmony_config's limit{}", .at.map(|(line, column)| format!(", at line {line}, column {column}")).unwrap_or_default())]
+    TooDeep {
+        /// Where the value came from: a variable name, a file path, a store and key.
+        origin: String,
+        /// The limit, [`crate::json::MAX_DEPTH`].
+        limit: usize,
+        /// 1-based line and column where the text first goes too deep; `None` for a value that
+        /// came as JSON already, from a team store.
+        at: Option<(usize, usize)>,
+    },
+
     /// An environment variable whose value is not UTF-8.
     #[error("{var} is not valid UTF-8; it must hold the value as JSON")]
     EnvNotUnicode {

@@ -44,12 +44,19 @@ pub(crate) enum Holds {
 /// How `path`, if it exists, may be accessed, and whether that is safe for `holds`;
 /// `alternative` ends each fix, e.g. "or set `HARMONY_DB` to a file in a folder of your own".
 /// `None` when nothing is there. A symbolic link is judged by its target, and one to a file
-/// that does not exist is a problem: creating the file would create it there.
+/// that does not exist is a problem: creating the file would create it there. A folder is
+/// judged with the folders above it, as ssh does: another user who may replace one of them
+/// may replace what is inside.
 pub(crate) fn inspect(
     path: &Path,
     holds: Holds,
     alternative: &str,
 ) -> Result<Option<FileAccess>, ConfigError> {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
     let link = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta.file_type().is_symlink(),
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
@@ -76,7 +83,15 @@ pub(crate) fn inspect(
         }
         Err(e) => return Err(ConfigError::io("inspect", path, e)),
     };
-    Ok(Some(judge(path, &meta, holds, alternative)))
+    let mut access = judge(path, &meta, holds, alternative);
+    if holds == Holds::Folder
+        && access.problem.is_none()
+        && let Some((problem, fix)) = unsafe_ancestor(path, alternative)
+    {
+        access.problem = Some(problem);
+        access.fix = Some(fix);
+    }
+    Ok(Some(access))
 }
 
 #[cfg(unix)]
@@ -86,30 +101,32 @@ fn judge(path: &Path, meta: &std::fs::Metadata, holds: Holds, alternative: &str)
     let shown = path.display();
     let (uid, mode) = (meta.uid(), meta.mode() & 0o7777);
     let me = rustix::process::geteuid().as_raw();
-    let owner = user(uid);
+    let owner = users().name(uid);
+    let who = format!("owner {owner}, mode {mode:04o}");
+    let others_write = writable_by_others(meta);
     let (problem, fix) = if uid != me && uid != 0 {
         (
             Some(format!(
-                "it belongs to {owner}, not to this user, {}",
-                user(me)
+                "it belongs to {owner}, not to this user, {} (mode {mode:04o})",
+                users().name(me)
             )),
             Some(format!("move it aside, {alternative}")),
         )
-    } else if holds == Holds::Folder && mode & 0o022 != 0 {
+    } else if holds == Holds::Folder && others_write {
         (
             Some(format!(
-                "other users may add, rename or replace files in it (mode {mode:04o})"
+                "other users may add, rename or replace files in it ({who})"
             )),
             Some(format!("run `chmod 700 {shown}`, {alternative}")),
         )
-    } else if holds != Holds::Folder && mode & 0o022 != 0 {
+    } else if holds != Holds::Folder && others_write {
         (
-            Some(format!("other users may write to it (mode {mode:04o})")),
+            Some(format!("other users may write to it ({who})")),
             Some(format!("run `chmod 600 {shown}`, {alternative}")),
         )
     } else if holds == Holds::Credentials && mode & 0o044 != 0 {
         (
-            Some(format!("other users may read it (mode {mode:04o})")),
+            Some(format!("other users may read it ({who})")),
             Some(format!("run `chmod 600 {shown}`, {alternative}")),
         )
     } else {
@@ -137,21 +154,117 @@ fn judge(path: &Path, meta: &std::fs::Metadata, _holds: Holds, _alternative: &st
     }
 }
 
-/// `name (uid N)`, the name from `/etc/passwd` when it is there.
+/// Whether a user other than the owner may write: others may, or the group may and it is not
+/// the owner's private group (the `umask 002` of Debian and its kin gives folders 0775 in a
+/// group that holds the owner alone).
 #[cfg(unix)]
-fn user(uid: u32) -> String {
-    let name = std::fs::read_to_string("/etc/passwd")
-        .ok()
-        .and_then(|passwd| {
-            passwd.lines().find_map(|line| {
-                let mut fields = line.split(':');
-                let name = fields.next()?;
-                (fields.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_owned())
+fn writable_by_others(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode();
+    mode & 0o002 != 0 || (mode & 0o020 != 0 && !users().private_group(meta.gid(), meta.uid()))
+}
+
+/// The first folder above `dir` that another user could replace `dir` through: owned by
+/// someone else, or writable by others without the sticky bit that `/tmp` carries.
+#[cfg(unix)]
+fn unsafe_ancestor(dir: &Path, alternative: &str) -> Option<(String, String)> {
+    use std::os::unix::fs::MetadataExt;
+
+    let me = rustix::process::geteuid().as_raw();
+    let canonical = dir.canonicalize().ok()?;
+    canonical.ancestors().skip(1).find_map(|above| {
+        let meta = std::fs::metadata(above).ok()?;
+        let (uid, mode) = (meta.uid(), meta.mode() & 0o7777);
+        let owner = users().name(uid);
+        let sticky = mode & 0o1000 != 0;
+        let problem = if uid != me && uid != 0 {
+            format!("the folder above it, {}, belongs to {owner} (mode {mode:04o})", above.display())
+        } else if writable_by_others(&meta) && !sticky {
+            format!(
+                "other users may rename or replace the folder above it, {} (owner {owner}, mode {mode:04o})",
+                above.display()
+            )
+        } else {
+            return None;
+        };
+        Some((problem, format!("use a folder whose every parent is yours, {alternative}")))
+    })
+}
+
+#[cfg(not(unix))]
+fn unsafe_ancestor(_dir: &Path, _alternative: &str) -> Option<(String, String)> {
+    None
+}
+
+/// The users and groups of `/etc/passwd` and `/etc/group`, read once.
+#[cfg(unix)]
+struct Users {
+    /// `(name, uid, primary gid)`.
+    users: Vec<(String, u32, u32)>,
+    /// `(name, gid, members)`.
+    groups: Vec<(String, u32, Vec<String>)>,
+}
+
+#[cfg(unix)]
+fn users() -> &'static Users {
+    static USERS: std::sync::OnceLock<Users> = std::sync::OnceLock::new();
+    USERS.get_or_init(|| {
+        let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+        let users = read("/etc/passwd")
+            .lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                Some((
+                    (*fields.first()?).to_owned(),
+                    fields.get(2)?.parse().ok()?,
+                    fields.get(3)?.parse().ok()?,
+                ))
             })
-        });
-    match name {
-        Some(name) => format!("{name} (uid {uid})"),
-        None => format!("uid {uid}"),
+            .collect();
+        let groups = read("/etc/group")
+            .lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                let members = fields
+                    .get(3)
+                    .map(|m| {
+                        m.split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some((
+                    (*fields.first()?).to_owned(),
+                    fields.get(2)?.parse().ok()?,
+                    members,
+                ))
+            })
+            .collect();
+        Users { users, groups }
+    })
+}
+
+#[cfg(unix)]
+impl Users {
+    /// `name (uid N)`, or `uid N` for a user `/etc/passwd` does not list.
+    fn name(&self, uid: u32) -> String {
+        match self.users.iter().find(|(_, id, _)| *id == uid) {
+            Some((name, ..)) => format!("{name} (uid {uid})"),
+            None => format!("uid {uid}"),
+        }
+    }
+
+    /// Whether `gid` is the private group of the user `uid`: the user's primary group, named
+    /// after the user, with no other member.
+    fn private_group(&self, gid: u32, uid: u32) -> bool {
+        let Some((user, _, primary)) = self.users.iter().find(|(_, id, _)| *id == uid) else {
+            return false;
+        };
+        *primary == gid
+            && self.groups.iter().any(|(name, id, members)| {
+                *id == gid && name == user && members.iter().all(|m| m == user)
+            })
     }
 }
 
@@ -185,7 +298,8 @@ pub(crate) fn ensure_safe(path: &Path, holds: Holds, by: Use<'_>) -> Result<(), 
 /// that `dir` can be trusted: see [`inspect`].
 pub(crate) fn create_private_dir(dir: &Path, by: Use<'_>) -> Result<(), ConfigError> {
     if dir.as_os_str().is_empty() {
-        return Ok(());
+        // The working folder, for a relative path: it exists, and is checked like any other.
+        return ensure_safe(Path::new("."), Holds::Folder, by);
     }
     let mut missing = Vec::new();
     let mut at = Some(dir);
@@ -225,7 +339,7 @@ pub(crate) fn open_private_file(
     std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
     match create.open(path) {
         Ok(file) => {
-            set_mode(path, 0o600)?;
+            set_file_mode(&file, path)?;
             Ok(file)
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
@@ -250,5 +364,18 @@ fn set_mode(path: &Path, mode: u32) -> Result<(), ConfigError> {
 
 #[cfg(not(unix))]
 fn set_mode(_path: &Path, _mode: u32) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+/// Gives the file just created mode 0600 through its handle, whatever the umask left.
+fn set_file_mode(file: &File, path: &Path) -> Result<(), ConfigError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| ConfigError::io("set the permissions of", path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
     Ok(())
 }

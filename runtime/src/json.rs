@@ -25,15 +25,11 @@ pub(crate) fn parse_with(
     text: &str,
     origin: impl FnOnce() -> String,
 ) -> Result<Value, ConfigError> {
-    if let Some((line, column)) = too_deep(text) {
-        return Err(ConfigError::Parse {
+    if let Some(at) = too_deep(text) {
+        return Err(ConfigError::TooDeep {
             origin: origin(),
-            format: "JSON",
-            message: format!(
-                "it nests arrays and objects deeper than {MAX_DEPTH} levels (harmony_config's limit)"
-            ),
-            line,
-            column,
+            limit: MAX_DEPTH,
+            at: Some(at),
         });
     }
     serde_json::from_str(text).map_err(|error| {
@@ -46,6 +42,34 @@ pub(crate) fn parse_with(
             line: error.line(),
             column: error.column(),
         }
+    })
+}
+
+/// Fails when `value`, JSON already (from a team store), nests deeper than [`MAX_DEPTH`].
+pub(crate) fn check_depth(
+    value: &Value,
+    origin: impl FnOnce() -> String,
+) -> Result<(), ConfigError> {
+    let mut level: Vec<&Value> = vec![value];
+    // Each round goes one level down: the containers at depths 2 to MAX_DEPTH + 1.
+    for _ in 0..MAX_DEPTH {
+        level = level
+            .into_iter()
+            .flat_map(|v| match v {
+                Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                Value::Object(map) => map.values().collect(),
+                _ => Vec::new(),
+            })
+            .filter(|v| v.is_array() || v.is_object())
+            .collect();
+        if level.is_empty() {
+            return Ok(());
+        }
+    }
+    Err(ConfigError::TooDeep {
+        origin: origin(),
+        limit: MAX_DEPTH,
+        at: None,
     })
 }
 
@@ -92,12 +116,14 @@ mod tests {
         let error = parse(&deep(50_000), "the variable X")
             .unwrap_err()
             .to_string();
-        assert!(
-            error.starts_with(
-                "the variable X does not hold valid JSON: it nests arrays and objects deeper than 100 levels"
-            ) && error.ends_with("at line 1, column 101"),
-            "{error}"
+        assert_eq!(
+            error,
+            "the variable X holds JSON that nests arrays and objects deeper than 100 levels, harmony_config's limit, at line 1, column 101"
         );
+        let value = |n: usize| serde_json::from_str::<Value>(&deep(n)).unwrap();
+        assert!(check_depth(&value(MAX_DEPTH), String::new).is_ok());
+        assert!(check_depth(&value(MAX_DEPTH + 1), String::new).is_err());
+        assert!(check_depth(&Value::Null, String::new).is_ok());
         // Brackets in strings are text.
         let text = format!("{{\"a\": \"{}\"}}", "[".repeat(500));
         assert!(parse(&text, "x").is_ok());

@@ -128,17 +128,26 @@ impl ConfigManager {
                 Err(error) if error.is_store_unavailable() => Holds::Unavailable(error),
                 Err(error) => Holds::Error(error),
             };
-            // A time that cannot be read is no time: it only decides what is reported.
-            let updated = match holds {
-                Holds::Value(_) => source.modified(key).await.ok().flatten(),
-                _ => None,
-            };
             sources.push(Held {
                 source: source.name(),
                 persists: source.should_persist(),
                 holds,
-                updated,
+                updated: None,
             });
+        }
+        // When a value shadows a different one behind it, when each was written: only then, as
+        // it may cost the team store a request. A time that cannot be read is no time: it only
+        // decides what is reported.
+        let values: Vec<usize> = (0..sources.len())
+            .filter(|&at| matches!(sources[at].holds, Holds::Value(_)))
+            .collect();
+        let differ = values.windows(2).any(|pair| {
+            matches!((&sources[pair[0]].holds, &sources[pair[1]].holds), (Holds::Value(a), Holds::Value(b)) if a != b)
+        });
+        if differ {
+            for at in values {
+                sources[at].updated = self.sources[at].modified(key).await.ok().flatten();
+            }
         }
         Ok(Provenance {
             key: key.to_owned(),

@@ -27,7 +27,8 @@ pub struct Held {
     pub persists: bool,
     /// What it holds.
     pub holds: Holds,
-    /// When the value it holds was written, when the source keeps that time.
+    /// When the value it holds was written, when the source keeps that time. It is read only
+    /// when another source holds a different value, to find [`Provenance::unpushed`].
     pub updated: Option<SystemTime>,
 }
 

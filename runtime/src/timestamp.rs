@@ -21,7 +21,9 @@ pub(crate) fn parse_utc(text: &str) -> Option<SystemTime> {
         clock.next()?.ok()?,
         clock.next()?.ok()?,
     );
-    if !(1..=12).contains(&month)
+    // Years past 9999 are no time a store writes, and would overflow the arithmetic below.
+    if !(1970..=9999).contains(&year)
+        || !(1..=12).contains(&month)
         || !(1..=31).contains(&day)
         || hours > 23
         || minutes > 59
@@ -77,6 +79,8 @@ mod tests {
             "2026-13-01 00:00:00",
             "2026-12-02",
             "2026-12-02T10:11:12.x",
+            "9223372036854775807-01-01T00:00:00Z",
+            "1969-12-31 23:59:59",
         ] {
             assert_eq!(parse_utc(bad), None, "{bad}");
         }

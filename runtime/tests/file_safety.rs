@@ -17,7 +17,7 @@ use std::process::Command;
 use harmony_config::{ConfigError, ConfigSource, SqliteSource};
 use serde_json::json;
 
-/// Set in the child that runs under `umask 000`.
+/// Set in the child that runs under an unusual umask.
 const CHILD_MARK: &str = "HARMONY_TEST_FILE_SAFETY_CHILD";
 
 fn set_mode(path: &Path, mode: u32) {
@@ -113,9 +113,41 @@ async fn a_database_another_user_planted_is_refused_untouched() {
     chown(&db, Some(0), Some(0)).unwrap();
     let text = refusal(&db).await;
     assert!(
-        text.contains("other users may write to it (mode 0666)"),
+        text.contains("other users may write to it (owner root (uid 0), mode 0666)"),
         "{text}"
     );
+
+    // A lock file, or a rollback journal, another user planted beside a sound database.
+    set_mode(&db, 0o600);
+    for planted in ["config.db.lock", "config.db-journal"] {
+        let file = dir.join(planted);
+        std::fs::write(&file, b"").unwrap();
+        chown(&file, Some(nobody), Some(nobody)).unwrap();
+        let text = refusal(&db).await;
+        assert!(
+            text.contains(&file.display().to_string()) && text.contains("it belongs to nobody"),
+            "{planted}: {text}"
+        );
+        std::fs::remove_file(&file).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_folder_above_that_others_may_replace_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let shared = temp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let text = refusal(&shared.join("private").join("config.db")).await;
+    assert!(
+        text.contains(&format!("the folder above it, {}", shared.display())),
+        "{text}"
+    );
+    // With the sticky bit, as /tmp has it, others cannot rename what they do not own.
+    set_mode(&shared, 0o1777);
+    SqliteSource::open(shared.join("private").join("config.db"))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -168,8 +200,10 @@ fn what_the_store_creates_is_private_whatever_the_umask() {
     let temp = tempfile::tempdir().unwrap();
     let db = temp.path().join("a").join("b").join("config.db");
     let exe = std::env::current_exe().unwrap();
+    // A umask that takes the owner's write bit away: the folder would be created 0500, and
+    // nothing could then be created inside it.
     let status = Command::new("sh")
-        .args(["-c", r#"umask 000 && exec "$0" "$@""#])
+        .args(["-c", r#"umask 0277 && exec "$0" "$@""#])
         .arg(&exe)
         .args([
             "what_the_store_creates_is_private_whatever_the_umask",

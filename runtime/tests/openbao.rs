@@ -563,6 +563,47 @@ async fn a_provider_gone_while_the_login_waits_ends_it_with_an_error() {
     assert!(text.contains("cargo harmony login"), "{text}");
 }
 
+/// A discovery document on this machine that names a token endpoint elsewhere over http://.
+/// An in-process fake: no real provider can be told to advertise a cleartext endpoint.
+#[tokio::test]
+async fn a_discovery_document_naming_cleartext_endpoints_is_refused() {
+    use std::io::{Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let document = serde_json::json!({
+        "issuer": issuer,
+        "device_authorization_endpoint": "http://sso.example.com/device",
+        "token_endpoint": "http://sso.example.com/token",
+    })
+    .to_string();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0; 4096];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{document}",
+                document.len()
+            );
+        }
+    });
+    let mut config = OpenbaoConfig::new("http://127.0.0.1:1").unwrap();
+    config.oidc.issuer = Some(url::Url::parse(&issuer).unwrap());
+    config.oidc.client_id = Some("harmony-cli".to_owned());
+    let store = OpenbaoSecretStore::new(config);
+
+    let mut shown = false;
+    let error = store.device_login(|_| shown = true).await.unwrap_err();
+    let text = error.to_string();
+    assert!(!shown, "a code was shown");
+    assert!(
+        text.contains("http://sso.example.com/device")
+            && text.contains("set HARMONY_ALLOW_HTTP=true"),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn the_requests_of_one_session_share_a_connection() {
     let bao = Bao::dev();

@@ -50,7 +50,7 @@ pub(crate) fn run(workspace: &Workspace, key: &str, out: &Output) -> Result<Outc
             out.emit(&message, &human)?;
         }
         if let Some(warning) = provenance.unpushed_warning() {
-            eprintln!("warning: {warning}");
+            note!("warning: {warning}");
         }
         if winner.is_none() {
             out.human(&format!(

@@ -23,7 +23,7 @@ pub(crate) fn run(
             .iter()
             .chain(&provenance.unpushed_warning())
         {
-            eprintln!("warning: {warning}");
+            note!("warning: {warning}");
         }
         let (source, value) = provenance.into_value()?;
         let value = if show_secrets {

@@ -45,12 +45,13 @@ pub(crate) fn run(force: bool, out: &Output) -> Result<Outcome, Error> {
                     return Ok(Outcome::Clean);
                 }
                 Err(error @ (ConfigError::StoreAuth { .. } | ConfigError::NotLoggedIn { .. })) => {
-                    eprintln!("The cached login is no longer valid ({error}); logging in again.");
+                    note!("The cached login is no longer valid ({error}); logging in again.");
                     store.forget_login().await;
                 }
                 Err(error) => return Err(error.into()),
             }
         }
+        store.check_token_cache()?;
         let (store, how) = if config.username.is_some() {
             let how = format!("userpass (mount `{}`)", config.auth_mount);
             (userpass(config).await?, how)
@@ -77,14 +78,14 @@ fn show_code(code: &DeviceCode) {
         .verification_uri_complete
         .as_deref()
         .unwrap_or(&code.verification_uri);
-    eprintln!(
+    note!(
         "To log in, open {} and enter the code {}\n(the code is valid for {} minutes)",
         code.verification_uri,
         code.user_code,
         code.expires_in.as_secs().div_ceil(60)
     );
     if webbrowser::open(url).is_ok() {
-        eprintln!("A browser window was opened at {url}");
+        note!("A browser window was opened at {url}");
     }
 }
 

@@ -19,7 +19,7 @@ pub(crate) fn run(workspace: &Workspace, keys: &[String], out: &Output) -> Resul
             .collect::<Result<_, _>>()?
     };
     if configs.is_empty() && !out.is_json() {
-        eprintln!("no config keys in the selected packages");
+        note!("no config keys in the selected packages");
     }
     let manager = chain::writing()?;
     chain::runtime()?.block_on(async {
@@ -77,7 +77,7 @@ impl Done {
             ),
             Self::Problem(message) => {
                 if !out.is_json() {
-                    eprintln!("error: {message}");
+                    note!("error: {message}");
                 }
                 String::new()
             }

@@ -291,12 +291,12 @@ fn summarize(reports: &[Report], target: &str, out: &Output) -> Result<Outcome, 
     };
     out.emit(&message, &summary)?;
     if reports.is_empty() {
-        eprintln!(
+        note!(
             "note: the local database holds no value for any selected key; store one with `cargo harmony set KEY`"
         );
     }
     if !skipped.is_empty() {
-        eprintln!(
+        note!(
             "error: {} differ{} in OpenBao and {} not overwritten, as there is no terminal to ask and no --yes: {}. OpenBao's values were kept. To overwrite them with the local values, run `cargo harmony push {} --yes`",
             if skipped.len() == 1 {
                 "1 key"
@@ -310,7 +310,7 @@ fn summarize(reports: &[Report], target: &str, out: &Output) -> Result<Outcome, 
         );
     }
     if !missing.is_empty() {
-        eprintln!(
+        note!(
             "error: nothing stored locally for {}: store a value with `cargo harmony set KEY`",
             missing.join(", ")
         );

@@ -50,9 +50,9 @@ pub(crate) fn run(
     let problems = validation::violations(key, &config.schema, &value);
     if !problems.is_empty() {
         for problem in &problems {
-            eprintln!("error: `{key}` {problem}");
+            note!("error: `{key}` {problem}");
         }
-        eprintln!("nothing was written");
+        note!("nothing was written");
         return Ok(Outcome::Problems);
     }
     let manager = chain::writing()?;
@@ -85,7 +85,7 @@ async fn current(manager: &ConfigManager, key: &str) -> Result<Option<Value>, Er
         match held.holds {
             Holds::Value(value) => return Ok(Some(value)),
             Holds::Error(error) | Holds::Unavailable(error) => {
-                eprintln!("note: {} offers no current value: {error}", held.source);
+                note!("note: {} offers no current value: {error}", held.source);
             }
             _ => {}
         }
@@ -101,7 +101,7 @@ async fn store(
 ) -> Result<Outcome, Error> {
     let stored = chain::store(manager, key, value).await?;
     if !out.is_json() {
-        eprintln!("stored `{key}` in {}", stored.source);
+        note!("stored `{key}` in {}", stored.source);
     }
     let message = Message::Stored {
         key: key.to_owned(),

@@ -14,18 +14,18 @@ pub(crate) fn run(workspace: &Workspace, key: &str, out: &Output) -> Result<Outc
         let still_set = !chain::shadowing(&manager, key).await.is_empty();
         if !out.is_json() {
             for source in &done.removed {
-                eprintln!("removed `{key}` from {source}");
+                note!("removed `{key}` from {source}");
             }
             for (source, error) in &done.unavailable {
-                eprintln!(
+                note!(
                     "error: {source} could not be asked ({error}); it may still hold `{key}`: run `cargo harmony unset {key}` again once it answers"
                 );
             }
             if done.removed.is_empty() && done.unavailable.is_empty() {
-                eprintln!("no store held `{key}`");
+                note!("no store held `{key}`");
             }
             if still_set {
-                eprintln!("note: {env_var} still sets `{key}`");
+                note!("note: {env_var} still sets `{key}`");
             }
         }
         let outcome = if done.unavailable.is_empty() {

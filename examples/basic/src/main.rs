@@ -26,7 +26,7 @@ struct Greeting {
 #[tokio::main]
 async fn main() -> ExitCode {
     // Warnings by default; `HARMONY_LOG` (or `RUST_LOG`) asks for more, e.g. `HARMONY_LOG=debug`.
-    let filter = EnvFilter::try_from_env("HARMONY_LOG")
+    let filter = EnvFilter::try_from_env(harmony_config::naming::vars::LOG)
         .or_else(|_| EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt()
@@ -78,11 +78,11 @@ fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
     match error.downcast_ref::<std::io::Error>() {
         Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
         Some(e) => {
-            eprintln!("error: could not write the output: {e}");
+            let _ = writeln!(std::io::stderr(), "error: could not write the output: {e}");
             ExitCode::from(2)
         }
         None => {
-            eprintln!("error: {error}");
+            let _ = writeln!(std::io::stderr(), "error: {error}");
             ExitCode::FAILURE
         }
     }

@@ -97,11 +97,11 @@ fn exit_code(result: Result<(), Box<dyn Error>>) -> ExitCode {
     match error.downcast_ref::<std::io::Error>() {
         Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
         Some(e) => {
-            eprintln!("error: could not write the output: {e}");
+            let _ = writeln!(std::io::stderr(), "error: could not write the output: {e}");
             ExitCode::from(2)
         }
         None => {
-            eprintln!("error: {error}");
+            let _ = writeln!(std::io::stderr(), "error: {error}");
             ExitCode::FAILURE
         }
     }

@@ -23,7 +23,7 @@ const FILE: Use<'static> = Use {
 
 /// Fails when the cache file at `path`, or its folder, could be read or replaced by another
 /// user: the same check for reading and for writing.
-fn ensure_private(path: &Path) -> Result<(), ConfigError> {
+pub(crate) fn ensure_private(path: &Path) -> Result<(), ConfigError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::ensure_safe(dir, Holds::Folder, FOLDER)?;
     fs::ensure_safe(path, Holds::Credentials, FILE)

@@ -330,7 +330,7 @@ fn parse_url(setting: &str, text: &str) -> Result<Url, ConfigError> {
 
 /// Whether requests to `url` travel in clear beyond this machine: `http://` to a host other
 /// than `localhost` or a loopback address.
-fn is_cleartext(url: &Url) -> bool {
+pub(crate) fn is_cleartext(url: &Url) -> bool {
     let local = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),

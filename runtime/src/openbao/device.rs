@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::client::{Failure, client, quiet, root_cause};
-use super::config::OidcToken;
+use super::config::{OidcToken, is_cleartext};
 use super::session::{issued, login_error};
 use super::{OpenbaoConfig, OpenbaoSecretStore};
 use crate::ConfigError;
@@ -228,6 +228,19 @@ impl<'a> Flow<'a> {
             .map_err(|e| self.error("start the device flow", e.to_string()))?;
         let token_url = TokenUrl::new(discovery.token_endpoint)
             .map_err(|e| self.error("start the device flow", e.to_string()))?;
+        // An https issuer may still name http endpoints, which would carry the codes and
+        // tokens in clear.
+        for endpoint in [device_url.url(), token_url.url()] {
+            if !self.config.allow_http && is_cleartext(endpoint) {
+                return Err(self.error(
+                    "start the device flow",
+                    format!(
+                        "the discovery document names {endpoint}, which is http:// to another machine: fix the provider's issuer URL, or set {}=true to allow it",
+                        harmony_naming::vars::ALLOW_HTTP
+                    ),
+                ));
+            }
+        }
         let client = oauth2::Client::<
             BasicErrorResponse,
             Tokens,

@@ -306,6 +306,9 @@ impl OpenbaoSecretStore {
         reqwest::Client::builder()
             .timeout(self.config.timeout)
             .tls_danger_accept_invalid_certs(self.config.skip_tls)
+            // Requests carry the token in `X-Vault-Token`, which reqwest would forward to any
+            // host a redirect names; a standby node redirects only within the same origin.
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| ConfigError::StoreSetting {
                 setting: format!("the HTTP client for {}", self.config.store_name()),
@@ -337,6 +340,21 @@ enum Lookup {
     Rejected,
     /// Anything else.
     Failed(ConfigError),
+}
+
+/// Follows at most a few redirects, and only those that stay on the same scheme, host and port.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|previous| previous.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= 5 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 fn no_answer(config: &OpenbaoConfig, action: &str) -> ConfigError {

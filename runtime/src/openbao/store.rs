@@ -115,6 +115,21 @@ impl OpenbaoSecretStore {
         self.sessions.adopt(&self.config, token).await
     }
 
+    /// Fails when the token cache is where later processes would not trust it: a folder or
+    /// file another user owns or may write to, or a file others may read. A login checks it
+    /// before it starts, so that nobody approves a login whose token cannot be kept.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::UnsafePath`], naming the path and the fix.
+    #[cfg(feature = "cli")]
+    pub fn check_token_cache(&self) -> Result<(), ConfigError> {
+        match self.sessions.cache() {
+            Some(cache) => super::cache::ensure_private(cache.path()),
+            None => Ok(()),
+        }
+    }
+
     /// Logs in with the userpass credentials of the config, whatever login is cached, and
     /// caches the new token for every process once the login worked. A login that fails
     /// leaves the cached one as it was.
@@ -202,9 +217,17 @@ impl OpenbaoSecretStore {
                         .await
                         .map(|data| Some(Value::Object(data)))
                 }
+                // The current version's creation: when its data was written. (The secret's own
+                // `updated_time` also moves when only its metadata changes.)
                 (KvVersion::V2, Op::Modified) => vaultrs::kv2::read_metadata(vault, mount, path)
                     .await
-                    .map(|metadata| Some(Value::String(metadata.updated_time))),
+                    .map(|metadata| {
+                        let current = metadata.current_version.to_string();
+                        metadata
+                            .versions
+                            .get(&current)
+                            .map(|version| Value::String(version.created_time.clone()))
+                    }),
                 // KV v1 keeps no times.
                 (KvVersion::V1, Op::Modified) => Ok(None),
                 (KvVersion::V1, Op::Read) => {

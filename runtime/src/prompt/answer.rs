@@ -27,10 +27,19 @@ pub(crate) fn parse(kind: &Kind, text: &str) -> Result<Value, String> {
             .ok_or_else(|| format!("expected one of: {}", choices.join(", "))),
         Kind::List(item) => list(item, text),
         Kind::Map(value) => map(value, text),
-        Kind::Object(_) | Kind::Json => {
-            serde_json::from_str(text).map_err(|e| format!("expected JSON: {}", json_problem(&e)))
-        }
+        Kind::Object(_) | Kind::Json => json(text),
     }
+}
+
+/// `text` as JSON, within the depth every reader of the stored value allows.
+fn json(text: &str) -> Result<Value, String> {
+    if crate::json::too_deep(text).is_some() {
+        return Err(format!(
+            "expected JSON that nests arrays and objects at most {} levels deep",
+            crate::json::MAX_DEPTH
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| format!("expected JSON: {}", json_problem(&e)))
 }
 
 /// How a value of `kind` is typed, for the help line.

@@ -11,6 +11,12 @@ use crate::config::validate_key;
 use crate::json::parse_with as parse_json;
 use crate::{ConfigError, blocking};
 
+/// How the source names its folder when it cannot be trusted, and the way out.
+const FOLDER: crate::fs::Use<'static> = crate::fs::Use {
+    what: "the folder of config files",
+    alternative: "or give LocalFileSource a folder of your own",
+};
+
 /// Reads and writes `{dir}/{KEY}.json`, or `{dir}/{KEY}.toml` when that file exists.
 ///
 /// `set` keeps the format already on disk and writes JSON otherwise. Writes are atomic: a
@@ -46,7 +52,10 @@ impl LocalFileSource {
 impl ConfigSource for LocalFileSource {
     async fn get(&self, key: &str) -> Result<Option<Value>, ConfigError> {
         let (toml_path, json_path) = self.paths(key)?;
+        let dir = self.dir.clone();
         blocking(move || {
+            // Read from a folder only as far as it would be written to.
+            crate::fs::ensure_safe(&dir, crate::fs::Holds::Folder, FOLDER)?;
             if let Some(text) = read_if_exists(&toml_path)? {
                 return parse_toml(&text, &toml_path).map(Some);
             }
@@ -79,13 +88,7 @@ impl ConfigSource for LocalFileSource {
                     .map_err(|e| serialize_error(e.to_string()))?;
                 (json_path, text + "\n")
             };
-            crate::fs::create_private_dir(
-                &dir,
-                crate::fs::Use {
-                    what: "the folder of config files",
-                    alternative: "or give LocalFileSource a folder of your own",
-                },
-            )?;
+            crate::fs::create_private_dir(&dir, FOLDER)?;
             write_atomically(&dir, &path, text.as_bytes())
         })
         .await

@@ -62,7 +62,8 @@ pub struct SqliteEntry {
     pub key: String,
     /// The value as stored: JSON text, unless something else wrote the row.
     pub value: String,
-    /// When the value was last written, in UTC, as SQLite's `datetime('now')` writes it.
+    /// When the value was last written, in UTC: `2026-12-02 10:11:12.345`, or without the
+    /// milliseconds in a row an earlier version wrote.
     pub updated_at: String,
     /// The source's name, for errors about this row.
     origin: String,
@@ -541,11 +542,13 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// SQLite's write-ahead log and shared-memory index beside the database.
-fn wal_files(path: &Path) -> [(PathBuf, Part); 2] {
+/// SQLite's write-ahead log, shared-memory index and rollback journal beside the database: a
+/// planted one would be read as part of it.
+fn wal_files(path: &Path) -> [(PathBuf, Part); 3] {
     [
         (with_suffix(path, "-wal"), Part::Wal),
         (with_suffix(path, "-shm"), Part::Shm),
+        (with_suffix(path, "-journal"), Part::Journal),
     ]
 }
 
@@ -557,6 +560,7 @@ enum Part {
     Lock,
     Wal,
     Shm,
+    Journal,
 }
 
 /// How the store names `part` when it cannot be trusted, and the way out.
@@ -568,6 +572,7 @@ fn uses(part: Part) -> fs::Use<'static> {
             Part::Lock => "the SQLite database's lock file",
             Part::Wal => "the SQLite database's write-ahead log",
             Part::Shm => "the SQLite database's shared-memory file",
+            Part::Journal => "the SQLite database's rollback journal",
         },
         alternative: "or set HARMONY_DB to a file in a folder of your own",
     }
@@ -576,12 +581,20 @@ fn uses(part: Part) -> fs::Use<'static> {
 /// Every part of the database at `path`, in the order [`prepare`] opens them.
 fn parts(path: &Path) -> Vec<(PathBuf, Holds, Part)> {
     let mut parts = Vec::new();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = path.parent() {
         parts.push((dir.to_owned(), Holds::Folder, Part::Folder));
     }
     parts.push((lock_path(path), Holds::Values, Part::Lock));
     parts.push((path.to_owned(), Holds::Values, Part::Database));
     parts.extend(wal_files(path).map(|(file, part)| (file, Holds::Values, part)));
+    // SQLite keeps its WAL files beside a linked database's target: that folder counts too.
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if let Some(target) = linked.then(|| path.canonicalize().ok()).flatten() {
+        if let Some(dir) = target.parent() {
+            parts.push((dir.to_owned(), Holds::Folder, Part::Folder));
+        }
+        parts.extend(wal_files(&target).map(|(file, part)| (file, Holds::Values, part)));
+    }
     parts
 }
 

@@ -125,6 +125,14 @@ impl<S: SecretStore> StoreSource<S> {
         })
     }
 
+    /// `value`, unless it nests deeper than every other reader allows.
+    fn within_depth(&self, key: &str, value: Option<Value>) -> Result<Option<Value>, ConfigError> {
+        if let Some(value) = &value {
+            crate::json::check_depth(value, || format!("{}, key `{key}`", self.store.name()))?;
+        }
+        Ok(value)
+    }
+
     /// The namespace values are kept under.
     pub fn namespace(&self) -> &str {
         &self.namespace
@@ -189,13 +197,14 @@ impl<S: SecretStore> ConfigSource for StoreSource<S> {
                 if other.is_ok() {
                     self.outage_warned.store(false, Ordering::Relaxed);
                 }
-                other
+                self.within_depth(key, other?)
             }
         }
     }
 
     async fn probe(&self, key: &str) -> Result<Option<Value>, ConfigError> {
-        self.store.get(&self.namespace, key).await
+        let value = self.store.get(&self.namespace, key).await?;
+        self.within_depth(key, value)
     }
 
     async fn modified(&self, key: &str) -> Result<Option<SystemTime>, ConfigError> {

@@ -94,6 +94,8 @@ enum Expect {
     Invalid,
     /// Not UTF-8: names the variable.
     NotUnicode,
+    /// Nested deeper than the depth limit: names the variable and the position.
+    TooDeep,
 }
 
 fn kind(error: &ConfigError) -> Option<Expect> {
@@ -102,6 +104,7 @@ fn kind(error: &ConfigError) -> Option<Expect> {
         ConfigError::NotAnObject { .. } => Some(Expect::NotAnObject),
         ConfigError::Invalid { .. } => Some(Expect::Invalid),
         ConfigError::EnvNotUnicode { .. } => Some(Expect::NotUnicode),
+        ConfigError::TooDeep { .. } => Some(Expect::TooDeep),
         _ => None,
     }
 }
@@ -158,11 +161,15 @@ fn malformed_inputs() -> Vec<(&'static str, String, Expect)> {
             r#"{"port": 1e400}"#.to_owned(),
             Expect::Parse,
         ),
-        ("arrays nested 100 000 deep", nested(100_000), Expect::Parse),
+        (
+            "arrays nested 100 000 deep",
+            nested(100_000),
+            Expect::TooDeep,
+        ),
         (
             "objects nested 100 000 deep",
             r#"{"a": "#.repeat(100_000),
-            Expect::Parse,
+            Expect::TooDeep,
         ),
         ("a string", format!("\"{SECRET}\""), Expect::NotAnObject),
         ("an array", format!("[\"{SECRET}\"]"), Expect::NotAnObject),
@@ -177,7 +184,7 @@ fn malformed_inputs() -> Vec<(&'static str, String, Expect)> {
         (
             "secret nested 120 deep, past the depth limit",
             format!(r#"{{"user": "u", "password": {}, "port": 1}}"#, nested(120)),
-            Expect::Parse,
+            Expect::TooDeep,
         ),
         (
             "the secret where a number belongs",

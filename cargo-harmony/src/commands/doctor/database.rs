@@ -207,7 +207,7 @@ fn check_access(access: &FileAccess, database: &Path) -> Check {
     let check = if let Some(problem) = &access.problem {
         Check::new(name, Status::Problem, format!("{what}: {shown}: {problem}"))
             .fix(access.fix.clone().unwrap_or_default())
-    } else if !access.is_dir && mode & 0o044 != 0 {
+    } else if access.path == database && mode & 0o044 != 0 {
         Check::new(
             name,
             Status::Problem,

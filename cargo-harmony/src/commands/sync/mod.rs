@@ -34,7 +34,7 @@ pub(crate) fn run(
     diagnostics(workspace, command, out)?;
     let whole_workspace = args.packages.is_empty();
     if !whole_workspace {
-        eprintln!(
+        note!(
             "note: {CONFIG_MD} and {ENV_EXAMPLE} describe the whole workspace, so `-p` leaves them alone"
         );
     }
@@ -51,7 +51,7 @@ fn diagnostics(workspace: &Workspace, command: &str, out: &Output) -> Result<(),
     for problem in &workspace.problems {
         report::diagnostic(out, problem)?;
         if problem.severity == Severity::Warning {
-            eprintln!("{problem}");
+            note!("{problem}");
         }
     }
     let errors = workspace.errors();
