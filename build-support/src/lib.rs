@@ -33,9 +33,11 @@
 //! The module holds an async accessor and a setter per key, and `config::ALL`, the registry
 //! of every key with its environment variable, JSON Schema, docs and secret fields.
 //!
-//! The build script scans only its own crate, from `CARGO_MANIFEST_DIR`, never runs
-//! `cargo metadata`, writes only into `OUT_DIR`, rewrites a file only when its bytes change,
-//! and tells cargo to rerun it only when a file it read changes.
+//! The build script scans its own crate, from `CARGO_MANIFEST_DIR`, and the path
+//! dependencies whose types its configs use (read from the `Cargo.toml`s, never through
+//! `cargo metadata`). It writes only into `OUT_DIR`, rewrites a file only when its bytes
+//! change, and tells cargo to rerun it only when a file it read changes: those crates' files,
+//! the manifests, and the schema files that `#[harmony_config::schema(file = "...")]` names.
 
 use std::collections::BTreeSet;
 use std::fmt;

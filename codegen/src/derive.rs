@@ -1,12 +1,14 @@
-//! The expansion of `#[derive(Config)]`.
+//! The expansions of `#[derive(Config)]` and `#[harmony_config::schema]`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput};
+use syn::{Data, DeriveInput, Fields, Item};
 
+use crate::attr::{self, SchemaSource};
 use crate::ctxt::Ctxt;
 use crate::model::{Body, ConfigStruct};
+use crate::schema::supplied;
 
 /// Expands `#[derive(Config)]` on `input`.
 ///
@@ -40,5 +42,57 @@ pub fn expand(input: &DeriveInput) -> TokenStream {
     quote! {
         #config_impl
         #(#errors)*
+    }
+}
+
+/// Expands `#[harmony_config::schema(...)]` with `args` on `item`: the item, unchanged but
+/// for the `#[schema(...)]` attributes of its fields, which the scanner has read and rustc
+/// would not know.
+///
+/// The schema is checked here as the scanner checks it, so a mistake shows at the attribute;
+/// a `file` is also read through `include_str!`, so that editing it rebuilds the crate.
+#[must_use]
+pub fn schema_attribute(args: &TokenStream, item: TokenStream) -> TokenStream {
+    let mut item: Item = match syn::parse2(item) {
+        Ok(item) => item,
+        Err(error) => return error.to_compile_error(),
+    };
+    let fields: Vec<&mut Fields> = match &mut item {
+        Item::Struct(s) => vec![&mut s.fields],
+        Item::Enum(e) => e.variants.iter_mut().map(|v| &mut v.fields).collect(),
+        other => {
+            return syn::Error::new_spanned(
+                other,
+                "`#[harmony_config::schema]` goes on a struct or an enum",
+            )
+            .to_compile_error();
+        }
+    };
+    for fields in fields {
+        for field in fields.iter_mut() {
+            field.attrs.retain(|a| !attr::is_field_schema(&a.meta));
+        }
+    }
+    let mut ctxt = Ctxt::default();
+    let supplied = attr::schema_arguments(&mut ctxt, args);
+    let mut checks = ctxt
+        .into_errors()
+        .into_iter()
+        .map(|e| e.to_compile_error())
+        .collect::<Vec<_>>();
+    if let Some(supplied) = supplied {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+        let span = supplied.span;
+        if let Err(message) = supplied::load(&supplied.source, std::path::Path::new(&dir)) {
+            checks.push(syn::Error::new(span, message).to_compile_error());
+        } else if let SchemaSource::File(file) = &supplied.source {
+            checks.push(quote_spanned! {span=>
+                const _: &str = ::core::include_str!(::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/", #file));
+            });
+        }
+    }
+    quote! {
+        #item
+        #(#checks)*
     }
 }

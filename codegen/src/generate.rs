@@ -3,19 +3,18 @@
 //! The build script and `cargo harmony sync` both call [`target`], so they produce the same
 //! schemas byte for byte.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::check::{self, KeySite};
-use crate::ctxt::Ctxt;
 use crate::emit::{self, Accessor};
-use crate::index::TypeIndex;
-use crate::model::{Body, ConfigStruct, Shape, TypeDef};
+use crate::manifest::CrateManifest;
+use crate::model::{Body, ConfigStruct};
+use crate::resolve::Resolver;
 use crate::scan::{self, ConfigItem, ConfigItemRef, ModuleTree};
-use crate::schema::{self, Problem, Severity};
-use crate::ty::Ty;
+use crate::schema::{self, ConfigSite, Problem, Severity};
 
 /// One config of a target, with its schema. Serializable, so `cargo harmony` can cache it.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -60,8 +59,20 @@ impl Generated {
 pub fn target(manifest_dir: &Path, root: &Path) -> Generated {
     let tree = scan::module_tree(root);
     let mut diagnostics: Vec<Problem> = tree.diagnostics().iter().map(from_scan).collect();
-    let configs = models(&tree, &mut diagnostics);
-    let index = index_types(&tree, configs.iter().map(|(_, config)| &config.def));
+    let manifest = CrateManifest::read(manifest_dir).unwrap_or_else(|message| {
+        diagnostics.push(Problem::error(
+            &manifest_dir.join("Cargo.toml"),
+            1,
+            1,
+            message,
+        ));
+        CrateManifest {
+            dir: manifest_dir.to_owned(),
+            ..CrateManifest::default()
+        }
+    });
+    let resolver = Resolver::new(manifest, &tree);
+    let configs = models(&tree, &resolver, &mut diagnostics);
     let sites: Vec<KeySite<'_>> = configs
         .iter()
         .map(|(item, config)| KeySite {
@@ -78,13 +89,21 @@ pub fn target(manifest_dir: &Path, root: &Path) -> Generated {
             diagnostics.push(Problem::error(item.file, item.line, item.column, message));
         }
     }
+    diagnostics.extend(module_collisions(&tree));
 
+    let mut files_read: BTreeSet<PathBuf> = tree.files_read().iter().cloned().collect();
     let mut accessors = Vec::new();
     let mut generated = Vec::new();
     for (item, config) in &configs {
-        let (schema, problems) =
-            schema::config_schema(config, &item.module_path, item.file, &index);
-        diagnostics.extend(problems);
+        let site = ConfigSite {
+            module: &item.module_path,
+            file: item.file,
+            crate_dir: manifest_dir,
+        };
+        let emitted = schema::config_schema(config, &site, &resolver);
+        diagnostics.extend(emitted.problems);
+        files_read.extend(emitted.files_read);
+        let schema = emitted.schema;
         let file = relative(manifest_dir, item.file);
         let mut type_path = item.module_path.clone();
         type_path.push(item.name.clone());
@@ -109,10 +128,13 @@ pub fn target(manifest_dir: &Path, root: &Path) -> Generated {
             cfgs: item.cfgs.clone(),
         });
     }
+    files_read.extend(resolver.files_read());
     generated.sort_by(|a, b| a.key.cmp(&b.key));
     diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
     });
+    // A type reached through two paths, or used by two configs, is reported once.
+    diagnostics.dedup();
 
     let mut source = None;
     if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -124,7 +146,7 @@ pub fn target(manifest_dir: &Path, root: &Path) -> Generated {
     Generated {
         source,
         configs: generated,
-        files_read: tree.files_read().to_vec(),
+        files_read: files_read.into_iter().collect(),
         diagnostics,
     }
 }
@@ -132,24 +154,33 @@ pub fn target(manifest_dir: &Path, root: &Path) -> Generated {
 /// The model of every `#[derive(Config)]` item; misuse goes to `diagnostics`.
 fn models<'t>(
     tree: &'t ModuleTree,
+    resolver: &Resolver<'_>,
     diagnostics: &mut Vec<Problem>,
 ) -> Vec<(ConfigItem<'t>, ConfigStruct)> {
     let mut configs = Vec::new();
     for item in tree.config_items() {
-        let mut ctxt = Ctxt::default();
+        let mut ctxt = resolver.ctxt(0);
         let (attrs, ident, generics, body) = match item.item {
             ConfigItemRef::Struct(s) => (&s.attrs, &s.ident, &s.generics, Body::Struct(&s.fields)),
             ConfigItemRef::Enum(e) => (&e.attrs, &e.ident, &e.generics, Body::Enum(&e.variants)),
         };
         let config = ConfigStruct::parse(&mut ctxt, attrs, ident, generics, body);
-        for error in ctxt.into_errors() {
-            let start = error.span().start();
-            diagnostics.push(Problem::error(
-                item.file,
-                start.line,
-                start.column + 1,
-                error.to_string(),
-            ));
+        let (errors, warnings) = ctxt.into_parts();
+        let errors = errors
+            .iter()
+            .map(|e| (Severity::Error, e.span(), e.to_string()));
+        let warnings = warnings
+            .into_iter()
+            .map(|(span, m)| (Severity::Warning, span, m));
+        for (severity, span, message) in errors.chain(warnings) {
+            let start = span.start();
+            diagnostics.push(Problem {
+                severity,
+                file: item.file.to_owned(),
+                line: start.line,
+                column: start.column + 1,
+                message,
+            });
         }
         if let Some(config) = config {
             configs.push((item, config));
@@ -158,91 +189,53 @@ fn models<'t>(
     configs
 }
 
-/// Indexes the structs and enums the configs use. Marker files come first; then, while a
-/// name is still missing, only the files whose text defines it are parsed.
-fn index_types<'a>(tree: &ModuleTree, configs: impl Iterator<Item = &'a TypeDef>) -> TypeIndex {
-    let mut index = TypeIndex::default();
-    let mut indexed = HashSet::new();
-    let mut add = |index: &mut TypeIndex, module: &scan::ModuleFile| {
-        if indexed.insert(module.path.clone())
-            && let Some(Ok(file)) = tree.parsed(&module.path)
-        {
-            index.add_file(&module.module_path, &module.path, file);
-        }
-    };
-    for module in tree.modules().iter().filter(|m| m.has_marker) {
-        add(&mut index, module);
-    }
-    let mut wanted: Vec<String> = Vec::new();
-    for def in configs {
-        referenced_names(def, &mut wanted);
-    }
-    let mut searched = HashSet::new();
-    while let Some(name) = wanted.pop() {
-        if !searched.insert(name.clone()) {
+/// A module that declares its own module named like the one `include_generated!` adds there:
+/// said before rustc refuses both with E0428, with the way out.
+fn module_collisions(tree: &ModuleTree) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for module in tree.modules() {
+        let has_macro = tree
+            .source(&module.path)
+            .is_some_and(|text| text.contains("include_generated!"));
+        let Some(Ok(file)) = has_macro.then(|| tree.parsed(&module.path)).flatten() else {
             continue;
-        }
-        if !index.has_name(&name) {
-            for module in tree.modules() {
-                if tree
-                    .source(&module.path)
-                    .is_some_and(|text| defines(text, &name))
-                {
-                    add(&mut index, module);
-                }
+        };
+        for item in &file.items {
+            let syn::Item::Macro(call) = item else {
+                continue;
+            };
+            let is_include = call
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "include_generated");
+            if !is_include {
+                continue;
             }
-        }
-        for def in index.defs_named(&name) {
-            referenced_names(def, &mut wanted);
-        }
-    }
-    index
-}
-
-/// The last segment of every type path a definition's fields use.
-fn referenced_names(def: &TypeDef, out: &mut Vec<String>) {
-    fn walk(ty: &Ty, out: &mut Vec<String>) {
-        match ty {
-            Ty::Option(inner) | Ty::Seq(inner) | Ty::Array(inner, _) | Ty::Secret(inner) => {
-                walk(inner, out);
-            }
-            Ty::Map(key, value) => {
-                walk(key, out);
-                walk(value, out);
-            }
-            Ty::Tuple(items) => items.iter().for_each(|t| walk(t, out)),
-            Ty::Named(path) => out.extend(path.segments.last().map(|s| s.ident.to_string())),
-            _ => {}
-        }
-    }
-    let shapes: Vec<&Shape> = match &def.shape {
-        Shape::Enum(variants) => variants.iter().map(|v| &v.shape).collect(),
-        shape => vec![shape],
-    };
-    for shape in shapes {
-        if let Shape::Named(fields) | Shape::Tuple(fields) = shape {
-            for field in fields {
-                walk(&Ty::classify(&field.ty, &|_| false), out);
+            let name = match call.mac.tokens.to_string().trim() {
+                "" => "config".to_owned(),
+                name => name.to_owned(),
+            };
+            let clash = file.items.iter().find_map(|other| match other {
+                syn::Item::Mod(m) if m.ident == name => Some(m.mod_token.span.start()),
+                _ => None,
+            });
+            if let Some(at) = clash {
+                let line = call.mac.bang_token.span.start().line;
+                let message = format!(
+                    "this module is named `{name}`, like the module that `include_generated!` declares on line {line}, and rustc refuses both (E0428): write `harmony_config::include_generated!(settings)` there, and use `settings::...`"
+                );
+                out.push(Problem::warning(
+                    &module.path,
+                    at.line,
+                    at.column + 1,
+                    message,
+                ));
             }
         }
     }
-    if let Some((_, from, _)) = &def.attrs.from
-        && let Ok(ty) = syn::parse_str::<syn::Type>(from)
-    {
-        walk(&Ty::classify(&ty, &|_| false), out);
-    }
-}
-
-/// Whether `text` seems to define a struct or enum called `name`: a cheap filter before
-/// parsing, so a false hit only costs a parse.
-fn defines(text: &str, name: &str) -> bool {
-    ["struct ", "enum "].iter().any(|keyword| {
-        let needle = format!("{keyword}{name}");
-        text.match_indices(&needle).any(|(at, _)| {
-            let next = text[at + needle.len()..].chars().next();
-            !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
-        })
-    })
+    out
 }
 
 /// `path` relative to `base`, with `/` separators, for reproducible output on every machine.

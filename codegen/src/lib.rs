@@ -6,13 +6,15 @@
 
 pub mod attr;
 pub mod case;
+pub mod cfg;
 pub mod check;
 pub mod ctxt;
 pub mod derive;
 pub mod emit;
 pub mod generate;
-pub mod index;
+pub mod manifest;
 pub mod model;
+pub mod resolve;
 pub mod scan;
 pub mod schema;
 pub mod ty;

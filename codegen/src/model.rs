@@ -79,7 +79,31 @@ impl Field {
         container_default
             || self.attrs.default.is_some()
             || self.attrs.skip_deserializing
-            || (self.attrs.custom_deserialize.is_none() && is_option(&self.ty))
+            || (self.attrs.custom_deserialize.is_none()
+                && self.serde_as_keeps_option()
+                && is_option(&self.ty))
+    }
+}
+
+impl Field {
+    /// Whether an attribute, not the field's type, decides its schema: a schema its author
+    /// gave, `#[schemars(with)]`, `#[serde_as]`, or `with`/`deserialize_with`.
+    #[must_use]
+    pub fn typed_by_attributes(&self) -> bool {
+        let attrs = &self.attrs;
+        attrs.schema.is_some()
+            || attrs.schemars_with.is_some()
+            || attrs.serde_as.is_some()
+            || attrs.custom_deserialize.is_some()
+    }
+
+    /// Whether serde_with's `serde_as` still lets a missing `Option` be `None`: it adds
+    /// `#[serde(default)]` when the adapter is an `Option` too, unless told `no_default`.
+    fn serde_as_keeps_option(&self) -> bool {
+        self.attrs.serde_as.as_ref().is_none_or(|serde_as| {
+            !serde_as.no_default
+                && syn::parse_str::<syn::Type>(&serde_as.adapter).is_ok_and(|ty| is_option(&ty))
+        })
     }
 }
 
@@ -95,6 +119,8 @@ pub struct Variant {
     pub attrs: VariantAttrs,
     /// Its fields: never [`Shape::Enum`].
     pub shape: Shape,
+    /// `= value`, which serde_repr reads.
+    pub discriminant: Option<syn::Expr>,
 }
 
 impl TypeDef {
@@ -108,13 +134,15 @@ impl TypeDef {
         body: Body<'_>,
     ) -> Option<Self> {
         let attrs = attr::container(ctxt, attrs);
+        let derive_cfg = attrs.deserialize.as_ref().and_then(|d| d.cfg.clone());
+        let derive_cfg = derive_cfg.as_deref();
         let shape = match body {
-            Body::Struct(fields) => fields_shape(ctxt, fields, attrs.rename_all),
+            Body::Struct(fields) => fields_shape(ctxt, fields, attrs.rename_all, derive_cfg),
             Body::Enum(variants) => Shape::Enum(
                 variants
                     .iter()
                     .map(|variant| {
-                        let variant_attrs = attr::variant(ctxt, &variant.attrs);
+                        let variant_attrs = attr::variant(ctxt, &variant.attrs, derive_cfg);
                         let base = variant.ident.unraw().to_string();
                         let apply = |rule: Option<RenameRule>| {
                             rule.map_or_else(|| base.clone(), |r| r.apply_to_variant(&base))
@@ -140,7 +168,8 @@ impl TypeDef {
                             serialize_name,
                             deserialize_names,
                             attrs: variant_attrs,
-                            shape: fields_shape(ctxt, &variant.fields, field_rules),
+                            shape: fields_shape(ctxt, &variant.fields, field_rules, derive_cfg),
+                            discriminant: variant.discriminant.as_ref().map(|(_, e)| e.clone()),
                         }
                     })
                     .collect(),
@@ -150,10 +179,30 @@ impl TypeDef {
                 return None;
             }
         };
-        Some(Self {
+        let def = Self {
             ident: ident.clone(),
             attrs,
             shape,
+        };
+        if def.attrs.schema_macro.is_none() {
+            for field in def.fields() {
+                if let Some(span) = field.attrs.schema_attr {
+                    ctxt.push(syn::Error::new(span, format!("`#[schema(...)]` on a field needs `#[harmony_config::schema]` on `{ident}`, which removes it before rustc sees it")));
+                }
+            }
+        }
+        Some(def)
+    }
+
+    /// Every field: the struct's, or those of every variant.
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        let shapes: Vec<&Shape> = match &self.shape {
+            Shape::Enum(variants) => variants.iter().map(|v| &v.shape).collect(),
+            shape => vec![shape],
+        };
+        shapes.into_iter().flat_map(|shape| match shape {
+            Shape::Named(fields) | Shape::Tuple(fields) => fields.as_slice(),
+            Shape::Unit | Shape::Enum(_) => &[],
         })
     }
 
@@ -167,9 +216,14 @@ impl TypeDef {
     }
 }
 
-fn fields_shape(ctxt: &mut Ctxt, fields: &Fields, rules: Both<RenameRule>) -> Shape {
+fn fields_shape(
+    ctxt: &mut Ctxt,
+    fields: &Fields,
+    rules: Both<RenameRule>,
+    derive_cfg: Option<&str>,
+) -> Shape {
     let parse = |ctxt: &mut Ctxt, field: &syn::Field, base: String| {
-        let attrs = attr::field(ctxt, &field.attrs);
+        let attrs = attr::field(ctxt, &field.attrs, derive_cfg);
         let apply = |rule: Option<RenameRule>| {
             rule.map_or_else(|| base.clone(), |r| r.apply_to_field(&base))
         };

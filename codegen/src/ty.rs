@@ -60,9 +60,23 @@ pub enum IpKind {
     Any,
 }
 
+/// The crates whose types are recognised by name here: the standard library, and the few
+/// others whose types serde reads like standard ones. A path into any other crate stays
+/// [`Ty::Named`].
+pub const BUILTIN_CRATES: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "indexmap",
+    "hashbrown",
+    "url",
+    "harmony_config",
+];
+
 impl Ty {
-    /// Classifies `ty`. `is_local` says whether the crate defines a type of that name, which
-    /// then wins over the standard type it shadows.
+    /// Classifies `ty`. `is_local` says whether a path names something other than the
+    /// standard type of that name (a type the crate defines, a parameter, a type of another
+    /// crate), which then stays [`Ty::Named`].
     #[must_use]
     pub fn classify(ty: &Type, is_local: &dyn Fn(&syn::Path) -> bool) -> Self {
         match ty {
@@ -159,6 +173,8 @@ fn classify_path(path: &syn::Path, is_local: &dyn Fn(&syn::Path) -> bool) -> Ty 
             1,
         ) => arg(0),
         ("Option", 1) => Ty::Option(boxed(0)),
+        // serde reads a `PhantomData` as it reads `()`.
+        ("PhantomData", 1) => Ty::Unit,
         (
             "Vec" | "VecDeque" | "LinkedList" | "BinaryHeap" | "HashSet" | "BTreeSet" | "IndexSet",
             1,
@@ -178,7 +194,8 @@ fn classify_path(path: &syn::Path, is_local: &dyn Fn(&syn::Path) -> bool) -> Ty 
 }
 
 /// The type arguments of a path segment, without lifetimes and const arguments.
-fn type_args(arguments: &PathArguments) -> Vec<&Type> {
+#[must_use]
+pub fn type_args(arguments: &PathArguments) -> Vec<&Type> {
     match arguments {
         PathArguments::AngleBracketed(args) => args
             .args

@@ -76,6 +76,12 @@
 //! - `#[config(secret)]` on a field: the field, and its whole subtree when it is a struct, never
 //!   appears in this crate's errors or logs. For fields whose `Debug` you do not control,
 //!   wrap the type in [`Secret`].
+//! - `#[config(schema = "...")]` on a field: its JSON Schema, where `cargo harmony` and
+//!   `harmony_build` cannot see what serde reads (a `with` module, a foreign type).
+//!
+//! Any other struct or enum of the crate takes [`macro@schema`]:
+//! `#[harmony_config::schema(json = "...")]` or `(file = "...")` gives the type's schema, and
+//! on a struct, `#[harmony_config::schema]` lets its fields carry `#[schema(json = "...")]`.
 
 mod config;
 mod error;
@@ -109,7 +115,7 @@ pub use source::{
 };
 
 /// Derives [`Config`]; see the crate documentation for its attributes.
-pub use harmony_config_derive::Config;
+pub use harmony_config_derive::{Config, schema};
 
 /// Re-exported for implementors of [`ConfigSource`].
 pub use async_trait::async_trait;

@@ -3,11 +3,14 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Emitter, Severity, exclude, into_map, map_schema, plain_struct};
+use super::named::Frame;
+use super::{
+    Emitter, Owner, Severity, derived_plainly, exclude, into_map, map_schema, plain_struct,
+};
 use crate::model::{Shape, TypeDef, Variant};
 use crate::ty::Ty;
 
-impl Emitter<'_> {
+impl Emitter<'_, '_> {
     pub(super) fn enumeration(&mut self, def: &TypeDef, variants: &[Variant]) -> Value {
         let attrs = &def.attrs;
         if let (Some(tag), Some(content)) = (&attrs.tag, &attrs.content)
@@ -118,7 +121,7 @@ impl Emitter<'_> {
             },
             Shape::Unit | Shape::Enum(_) => return tag_only(),
         };
-        if inner.attrs.schema.is_some() || inner.attrs.custom_deserialize.is_some() {
+        if inner.typed_by_attributes() {
             let inner = self.field(inner);
             return json!({ "allOf": [tag_only(), inner] });
         }
@@ -136,13 +139,19 @@ impl Emitter<'_> {
             }
             Ty::Named(path) => {
                 // Inlined, so that the struct's own fields and the tag form one object.
-                if let Some(resolved) = self.resolve(&path).filter(|r| plain_struct(r.def)) {
-                    let def = resolved.def;
+                if let Some((entry, args)) = self.instance_at(&path)
+                    && derived_plainly(&entry.def)
+                    && plain_struct(&entry.def)
+                {
+                    let def = &entry.def;
                     let (deny, default) =
                         (def.attrs.deny_unknown_fields, def.attrs.default.is_some());
                     let tag = Some((tag, tag_schema));
-                    return self.within(&resolved, |this| {
-                        this.object(def.named_fields(), deny, default, tag)
+                    self.entry_warnings(&entry);
+                    return self.in_frame(Frame::instance(&entry, args), |this| {
+                        this.with_owner(Owner::of(&entry), |this| {
+                            this.object(def.named_fields(), deny, default, tag)
+                        })
                     });
                 }
             }

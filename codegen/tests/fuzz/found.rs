@@ -61,12 +61,12 @@ fn an_alias_that_repeats_the_fields_own_name_changes_nothing() {
 fn a_tag_and_content_of_the_same_name_are_an_error() {
     // serde_derive refuses this; the schema said `"required": ["a", "a"]`.
     let generated = generate(
-        "#[serde(tag = \"a\", content = \"a\")]\nenum Inner {\n    A(String),\n}\n#[derive(Config)]\nstruct Db {\n    a: Option<Inner>,\n}\n",
+        "#[derive(Deserialize)]\n#[serde(tag = \"a\", content = \"a\")]\nenum Inner {\n    A(String),\n}\n#[derive(Config)]\nstruct Db {\n    a: Option<Inner>,\n}\n",
     );
     assert_eq!(
         errors(&generated),
         [
-            "2:6: the tag and the content of `Inner` are both `a`, which serde refuses: give them different names"
+            "3:6: the tag and the content of `Inner` are both `a`, which serde refuses: give them different names"
         ]
     );
 }
@@ -75,18 +75,18 @@ fn a_tag_and_content_of_the_same_name_are_an_error() {
 fn a_map_key_read_through_itself_is_an_error_not_a_stack_overflow() {
     // `from = "Inner"` on `Inner` itself sent the map key's schema round forever.
     let generated = generate(
-        "#[serde(from = \"Inner\")]\nstruct Inner {}\n#[derive(Config)]\nstruct Db {\n    a: HashMap<Inner, String>,\n}\n",
+        "#[derive(Deserialize)]\n#[serde(from = \"Inner\")]\nstruct Inner {}\n#[derive(Config)]\nstruct Db {\n    a: HashMap<Inner, String>,\n}\n",
     );
     assert_eq!(
         errors(&generated),
-        ["5:5: `Inner` is read as a map key through itself, which never ends"]
+        ["6:5: `Inner` is read as a map key through itself, which never ends"]
     );
     // A newtype around a box of itself is the same loop.
     let generated = generate(
-        "struct Key(Box<Key>);\n#[derive(Config)]\nstruct Db {\n    a: BTreeMap<Key, u8>,\n}\n",
+        "#[derive(Deserialize)]\nstruct Key(Box<Key>);\n#[derive(Config)]\nstruct Db {\n    a: BTreeMap<Key, u8>,\n}\n",
     );
     assert_eq!(
         errors(&generated),
-        ["4:5: `Key` is read as a map key through itself, which never ends"]
+        ["5:5: `Key` is read as a map key through itself, which never ends"]
     );
 }

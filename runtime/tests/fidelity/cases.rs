@@ -1082,3 +1082,110 @@ pub struct SerializeOnly {
     #[serde(serialize_with = "shout")]
     pub word: String,
 }
+
+// ---------------------------------------------------------------------------------------------
+// What real code does: hand-written impls, imports, other crates, generics, escape hatches
+// ---------------------------------------------------------------------------------------------
+
+// A hand-written, case-insensitive `Deserialize`, as applications write for column names. The
+// generator cannot read it; the type-level escape hatch says what it accepts.
+#[harmony_config::schema(
+    json = r#"{"type": "string", "pattern": "^([cC][pP][uU]%?|[mM][eE][mM]|[pP][iI][dD])$"}"#
+)]
+#[derive(Serialize, JsonSchema)]
+pub enum Column {
+    Cpu,
+    Mem,
+    Pid,
+}
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        match text.to_lowercase().as_str() {
+            "cpu" | "cpu%" => Ok(Self::Cpu),
+            "mem" => Ok(Self::Mem),
+            "pid" => Ok(Self::Pid),
+            _ => Err(serde::de::Error::custom("unknown column")),
+        }
+    }
+}
+
+// A hand-written `Deserialize` without a schema: the schema accepts anything, with a warning.
+// This one does too, so the two agree.
+#[derive(Serialize, JsonSchema)]
+pub struct Opaque(usize);
+
+impl<'de> Deserialize<'de> for Opaque {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(Self(value.to_string().len()))
+    }
+}
+
+#[derive(Config, Serialize, Deserialize, JsonSchema)]
+pub struct HandWritten {
+    pub columns: Vec<Column>,
+    #[serde(default)]
+    pub sort: Option<Column>,
+    pub opaque: Opaque,
+}
+
+// Types from a second crate of the workspace, one re-exported under a new name.
+#[derive(Config, Serialize, Deserialize, JsonSchema)]
+pub struct FromAnotherCrate {
+    pub bounds: harmony_fidelity_shared::Bounds,
+    pub levels: Vec<harmony_fidelity_shared::Level>,
+}
+
+// An import under another name, and the same type through its module.
+mod speeds {
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Speed {
+        Slow,
+        VeryFast,
+    }
+}
+
+use self::speeds::Speed as Pace;
+
+#[derive(Config, Serialize, Deserialize, JsonSchema)]
+pub struct RenamedImports {
+    pub pace: Pace,
+    pub other: Option<speeds::Speed>,
+}
+
+// Generic structs used with concrete types, and a type alias.
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub struct Range<T> {
+    pub low: T,
+    pub high: T,
+}
+
+pub type PortNumber = u16;
+
+#[derive(Config, Serialize, Deserialize, JsonSchema)]
+pub struct Generics {
+    pub ports: Range<PortNumber>,
+    pub names: Range<String>,
+    pub steps: Vec<Range<i8>>,
+}
+
+// The escape hatch on the field of a nested struct.
+#[harmony_config::schema]
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub struct Tagged {
+    #[serde(deserialize_with = "upper_only")]
+    #[schema(json = r#"{"type": "string", "pattern": "^[A-Z]+$"}"#)]
+    pub code: String,
+    pub count: u8,
+}
+
+#[derive(Config, Serialize, Deserialize, JsonSchema)]
+pub struct NestedEscapes {
+    pub tags: Vec<Tagged>,
+}
