@@ -56,16 +56,36 @@ pub(crate) fn escape_controls(text: &str, keep_lines: bool) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\t' if keep_lines => c.to_string(),
-            // Bidirectional overrides and isolates reorder what follows them on screen.
-            '\u{061c}'
-            | '\u{200e}'
-            | '\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}' => c.escape_unicode().to_string(),
-            c if c.is_control() => c.escape_unicode().to_string(),
+            c if c.is_control() || is_bidi_control(c) => c.escape_unicode().to_string(),
             c => c.to_string(),
         })
         .collect()
+}
+
+/// JSON `text`, as serde_json writes it, with the characters [`escape_controls`] escapes
+/// written as JSON escapes (`\u200f`), so that it still parses to the same value. serde_json
+/// escapes the controls below U+0020 itself, and writes the others only inside strings, where
+/// an escape means the same character.
+pub(crate) fn escape_json_controls(text: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && (c.is_control() || is_bidi_control(c)) {
+            // Every such character is below U+FFFF, so one escape holds it.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Bidirectional marks, overrides and isolates, which reorder what follows them on screen.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Maps an I/O error to [`Error::Io`], naming what was being done and the path.

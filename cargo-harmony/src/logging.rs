@@ -4,19 +4,12 @@
 use harmony_config::naming::vars;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the subscriber; a second call, as tests make, changes nothing. A filter that does
-/// not parse is said, and warnings are logged instead.
+/// Installs the subscriber; a second call, as tests make, changes nothing. An empty variable
+/// counts as unset, as everywhere else; a filter that does not parse is said, and warnings are
+/// logged instead.
 pub(crate) fn init() {
-    let filter = match EnvFilter::try_from_env(vars::LOG) {
-        Ok(filter) => filter,
-        Err(error) if std::env::var_os(vars::LOG).is_some() => {
-            note!("warning: {}: {error}; logging warnings only", vars::LOG);
-            EnvFilter::new("warn")
-        }
-        Err(_) => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
-    };
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(filter())
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
@@ -24,4 +17,23 @@ pub(crate) fn init() {
         // A stderr that cannot be written is passed over, as everywhere else.
         .log_internal_errors(false)
         .try_init();
+}
+
+/// The filter of the first of `HARMONY_LOG` and `RUST_LOG` that is set and not empty.
+fn filter() -> EnvFilter {
+    let Some((name, spec)) = [vars::LOG, "RUST_LOG"].into_iter().find_map(|name| {
+        std::env::var_os(name)
+            .filter(|spec| !spec.is_empty())
+            .map(|spec| (name, spec))
+    }) else {
+        return EnvFilter::new("warn");
+    };
+    let parsed = match spec.to_str() {
+        Some(spec) => EnvFilter::try_new(spec).map_err(|e| e.to_string()),
+        None => Err("it is not valid UTF-8".to_owned()),
+    };
+    parsed.unwrap_or_else(|error| {
+        note!("warning: {name}: {error}; logging warnings only");
+        EnvFilter::new("warn")
+    })
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::cli::MessageFormat;
-use crate::error::{Error, escape_controls, io};
+use crate::error::{Error, escape_controls, escape_json_controls, io};
 
 /// One line of `--message-format json` output. Its `reason` field names the variant, in
 /// kebab case: `{"reason": "key", ...}`.
@@ -288,8 +288,18 @@ impl Output {
     }
 
     /// Prints `message` as a JSON line, or `human`, the text people read, as it is; empty
-    /// `human` text prints nothing.
+    /// `human` text prints nothing. Control characters are escaped either way.
     pub(crate) fn emit(&self, message: &Message, human: &str) -> Result<(), Error> {
+        self.emit_escaped(message, &escape_controls(human, true))
+    }
+
+    /// As [`Output::emit`], for `human` text that is JSON, as `get` prints: its control
+    /// characters are escaped the JSON way, so that it still parses.
+    pub(crate) fn emit_json_text(&self, message: &Message, json: &str) -> Result<(), Error> {
+        self.emit_escaped(message, &escape_json_controls(json))
+    }
+
+    fn emit_escaped(&self, message: &Message, human: &str) -> Result<(), Error> {
         match self.format {
             MessageFormat::Json => {
                 let line = serde_json::to_string(message).map_err(|e| {
@@ -297,10 +307,10 @@ impl Output {
                         "a JSON message does not serialize: {e}; this is a bug in cargo-harmony"
                     ))
                 })?;
-                write_stdout(&format!("{line}\n"))
+                write_stdout(&format!("{}\n", escape_json_controls(&line)))
             }
             MessageFormat::Human if human.is_empty() => Ok(()),
-            MessageFormat::Human => write_stdout(&format!("{}\n", escape_controls(human, true))),
+            MessageFormat::Human => write_stdout(&format!("{human}\n")),
         }
     }
 

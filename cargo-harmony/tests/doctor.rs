@@ -82,6 +82,48 @@ fn loose_permissions_are_reported_with_the_chmod_that_fixes_them() {
     assert!(out.ends_with("doctor: 1 problem, 1 warning\n"), "{out}");
 }
 
+/// SQLite's WAL files and rollback journal hold values as the database does: each one others
+/// can read is a problem, with the chmod that fixes it. The lock file holds none.
+#[cfg(unix)]
+#[test]
+fn readable_wal_files_and_journal_are_reported_with_their_chmod() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let fx = Fixture::new();
+    fx.store();
+    let beside = |suffix: &str| {
+        let mut name = fx.db().into_os_string();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    for suffix in ["-wal", "-shm", "-journal", ".lock"] {
+        let file = beside(suffix);
+        if !file.exists() {
+            std::fs::write(&file, b"").unwrap();
+        }
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let out = stdout(&fx.cmd(&["doctor"]).assert().code(1));
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let file = beside(suffix);
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let problem = line(&out, "problem", &format!("{name}: {}", file.display()));
+        assert!(
+            problem.contains("mode 0644, so other users can read the stored values"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("fix: chmod 600 {}", file.display())),
+            "{out}"
+        );
+    }
+    assert!(
+        line(&out, "ok", "config.db.lock: owner ").ends_with(", mode 0644"),
+        "{out}"
+    );
+    line(&out, "ok", "database file: owner ");
+}
+
 /// Another user's file, or a folder others may write to, is what the runtime refuses to
 /// open: doctor says so, with the owner, and reads nothing from it.
 #[cfg(unix)]

@@ -408,6 +408,78 @@ fn no_credential_goes_to_a_remote_http_server_unless_allowed() {
     }
 }
 
+/// A proxy in the environment never carries a request to a server on this machine: reqwest
+/// would send it one unless `NO_PROXY` named the host, and with it the token, in clear. The
+/// store's requests and `doctor`'s status requests all go direct; a server elsewhere still
+/// goes through the proxy, so the proxy variables were in force.
+#[test]
+fn a_proxy_in_the_environment_never_sees_a_request_to_this_machine() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let bao = Bao::dev();
+    let team = Team::new(&bao);
+    let proxied = [
+        ("OPENBAO_TOKEN", bao.root_token()),
+        ("HTTP_PROXY", proxy.as_str()),
+        ("http_proxy", proxy.as_str()),
+        ("ALL_PROXY", proxy.as_str()),
+        ("NO_PROXY", ""),
+        ("no_proxy", ""),
+        ("OPENBAO_TIMEOUT_MS", "1000"),
+    ];
+    let set = team.run(&["set", "app.Db", "--json", VALUE], &proxied);
+    assert_eq!(set.code, Some(0), "{}", set.all);
+    assert_eq!(kv_data(&bao)["host"], "db.internal");
+    let get = team.run(&["get", "app.Db"], &proxied);
+    assert!(
+        get.code == Some(0) && get.all.contains("db.internal"),
+        "{}",
+        get.all
+    );
+    let doctor = team.run(&["doctor"], &proxied);
+    assert!(
+        doctor.all.contains("answers, unsealed")
+            && doctor.all.contains("openbao login: ")
+            && doctor.all.contains("accepted")
+            && doctor.all.contains("the login may read and write"),
+        "{}",
+        doctor.all
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        0,
+        "the proxy saw a request"
+    );
+
+    // The machine's own name is not loopback: that request goes to the proxy.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let port = bao.addr().rsplit(':').next().unwrap().to_owned();
+    let remote = format!("http://{}:{port}", host.trim());
+    let mut elsewhere = proxied.to_vec();
+    elsewhere.extend([
+        ("OPENBAO_URL", remote.as_str()),
+        ("HARMONY_ALLOW_HTTP", "true"),
+    ]);
+    let away = team.run(&["get", "app.Db"], &elsewhere);
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(accepted.load(Ordering::SeqCst) > 0, "{}", away.all);
+    for run in [&set, &get, &doctor, &away] {
+        run.assert_no_secrets(&[bao.root_token()]);
+    }
+}
+
 /// With the team store down, `get` names why it was passed over, and `unset` clears the local
 /// copy, says the store may still hold the key, and exits 1.
 #[test]

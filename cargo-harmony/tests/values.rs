@@ -213,3 +213,78 @@ fn a_malformed_variable_is_reported_in_its_place() {
         .assert()
         .code(2);
 }
+
+/// Right-to-left marks are ordinary in Hebrew and Arabic values; they, DEL and the C1
+/// controls are escaped the JSON way in what `get` prints, so the output still parses to the
+/// value stored, and none reaches the terminal as it is.
+#[test]
+fn get_prints_json_that_parses_back_to_a_value_with_marks_and_controls() {
+    let fx = Fixture::new();
+    let host = "\u{5e9}\u{5dc}\u{5d5}\u{5dd}\u{200f} \u{627}\u{644}\u{61c}\u{645} del\u{7f} c1\u{85}\u{9b} \u{202e}esc\u{1b}[2J";
+    let value = serde_json::json!({"host": host, "port": 1, "password": "p\u{2066}w"});
+    fx.cmd(&["set", "app.Db"])
+        .write_stdin(value.to_string())
+        .assert()
+        .success();
+    let raw = [
+        '\u{200f}', '\u{61c}', '\u{7f}', '\u{85}', '\u{9b}', '\u{202e}', '\u{1b}', '\u{2066}',
+    ];
+
+    let human = fx
+        .cmd(&["get", "app.Db", "--show-secrets"])
+        .assert()
+        .success();
+    let stdout = text(&human.get_output().stdout);
+    assert!(
+        !stdout.contains(raw) && stdout.contains("\\u200f"),
+        "{stdout:?}"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(parsed, value);
+
+    let json = fx
+        .cmd(&[
+            "--message-format",
+            "json",
+            "get",
+            "app.Db",
+            "--show-secrets",
+        ])
+        .assert()
+        .success();
+    let stdout = &json.get_output().stdout;
+    assert!(!text(stdout).contains(raw), "{:?}", text(stdout));
+    let messages = common::messages(stdout);
+    assert!(
+        matches!(&messages[..], [cargo_harmony::Message::Value { value: got, .. }] if got == &value),
+        "{messages:?}"
+    );
+}
+
+/// `HARMONY_LOG`, else `RUST_LOG`: an empty one counts as unset, as every variable does, and
+/// one that does not parse is reported rather than ignored.
+#[test]
+fn an_empty_log_variable_counts_as_unset_and_a_bad_one_is_reported() {
+    let fx = Fixture::new();
+    let stderr = |env: &[(&str, &str)]| {
+        let mut cmd = fx.cmd(&["list"]);
+        cmd.env_remove("RUST_LOG");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        text(&cmd.assert().success().get_output().stderr)
+    };
+    let quiet = stderr(&[]);
+    assert!(!quiet.contains("DEBUG"), "{quiet}");
+    let empty = stderr(&[("HARMONY_LOG", ""), ("RUST_LOG", "debug")]);
+    assert!(empty.contains("DEBUG cache: "), "{empty}");
+    for name in ["HARMONY_LOG", "RUST_LOG"] {
+        let bad = stderr(&[(name, "harmony_config=loudest")]);
+        assert!(
+            bad.contains(&format!("warning: {name}: "))
+                && bad.contains("logging warnings only")
+                && !bad.contains("DEBUG"),
+            "{bad}"
+        );
+    }
+}

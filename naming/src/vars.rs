@@ -11,8 +11,9 @@ pub const SECRET_NAMESPACE: &str = "HARMONY_SECRET_NAMESPACE";
 /// OpenBao server or identity provider that is not on this machine.
 pub const ALLOW_HTTP: &str = "HARMONY_ALLOW_HTTP";
 
-/// What `cargo harmony` and the examples log, in `tracing_subscriber::EnvFilter`'s syntax;
-/// `RUST_LOG` when it is unset.
+/// What `cargo harmony` and the `basic` and `openbao_chain` examples log, in
+/// `tracing_subscriber::EnvFilter`'s syntax; `RUST_LOG` when it is unset or empty. The runtime
+/// installs no logger: an application's own subscriber decides what it shows.
 pub const LOG: &str = "HARMONY_LOG";
 
 /// The OpenBao server; setting it adds OpenBao to the default chain.

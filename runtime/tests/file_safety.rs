@@ -11,6 +11,7 @@
 )]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt, chown, symlink};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
@@ -138,11 +139,18 @@ async fn a_folder_above_that_others_may_replace_is_refused() {
     let shared = temp.path().join("shared");
     std::fs::create_dir(&shared).unwrap();
     set_mode(&shared, 0o777);
-    let text = refusal(&shared.join("private").join("config.db")).await;
+    let text = refusal(&shared.join("private").join("more").join("config.db")).await;
     assert!(
-        text.contains(&format!("the folder above it, {}", shared.display())),
+        text.contains(&format!(
+            "the SQLite database's folder {}",
+            shared.join("private").join("more").display()
+        )) && text.contains("it does not exist yet")
+            && text.contains(&format!("the folder above it, {}", shared.display()))
+            && text.contains(&format!("chmod go-w {}", shared.display())),
         "{text}"
     );
+    // Refused before anything was created in it.
+    assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 0);
     // With the sticky bit, as /tmp has it, others cannot rename what they do not own.
     set_mode(&shared, 0o1777);
     SqliteSource::open(shared.join("private").join("config.db"))
@@ -163,6 +171,162 @@ async fn a_folder_linked_to_another_users_shared_folder_is_refused() {
     let text = refusal(&link.join("config.db")).await;
     assert!(text.contains("it belongs to nobody"), "{text}");
     assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 0);
+}
+
+/// A link in a folder others may write to can be swapped for one to a folder of theirs,
+/// however private the folder it points to now: refused, unless the folder is sticky and the
+/// link this user's or root's, as the kernel's `protected_symlinks` has it.
+#[tokio::test]
+async fn a_link_others_could_swap_is_refused_though_its_target_is_private() {
+    let nobody = nobody();
+    let temp = tempfile::tempdir().unwrap();
+    let private = temp.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    set_mode(&private, 0o700);
+    let shared = temp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let link = shared.join("db");
+    symlink(&private, &link).unwrap();
+    let text = refusal(&link.join("config.db")).await;
+    assert!(
+        text.contains(&format!("the symbolic link {}", link.display()))
+            && text.contains(&format!(
+                "sits in {} (owner root (uid 0), mode 0777)",
+                shared.display()
+            ))
+            && text.contains("HARMONY_DB"),
+        "{text}"
+    );
+    assert_eq!(std::fs::read_dir(&private).unwrap().count(), 0);
+
+    // Sticky, as /tmp is: only the link's owner may replace it, and that is this user.
+    set_mode(&shared, 0o1777);
+    SqliteSource::open(link.join("config.db")).await.unwrap();
+    // Unless another user made the link.
+    std::os::unix::fs::lchown(&link, Some(nobody), Some(nobody)).unwrap();
+    let text = refusal(&link.join("config.db")).await;
+    assert!(
+        text.contains(&format!("the symbolic link {}", link.display())),
+        "{text}"
+    );
+}
+
+/// Group write is harmless in the owner's private group, the `umask 002` of many systems:
+/// the group is found through the system's name service, and no other user is in it.
+#[tokio::test]
+async fn a_folder_its_group_may_write_to_is_trusted_only_in_the_owners_private_group() {
+    let _ = nobody();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("config");
+    std::fs::create_dir(&dir).unwrap();
+    chown(&dir, Some(0), Some(0)).unwrap();
+    set_mode(&dir, 0o770);
+    let sqlite = SqliteSource::open(dir.join("config.db")).await.unwrap();
+    sqlite.set("k", &json!(1)).await.unwrap();
+    drop(sqlite);
+    // `nogroup`, or a group id no group has: not the owner's own.
+    for gid in [65534, 4_242_424] {
+        chown(&dir, None, Some(gid)).unwrap();
+        let text = refusal(&dir.join("config.db")).await;
+        assert!(
+            text.contains(
+                "other users may add, rename or replace files in it (owner root (uid 0), mode 0770)"
+            ),
+            "{gid}: {text}"
+        );
+    }
+}
+
+/// A relative `HARMONY_DB` puts the database in the working folder, which errors name.
+#[test]
+fn a_relative_database_names_the_working_folder_it_refuses() {
+    if std::env::var_os(CHILD_MARK).is_some_and(|mark| mark == "relative") {
+        let text = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(refusal(Path::new("config.db")));
+        println!("refusal: {text}");
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("work");
+    std::fs::create_dir(&dir).unwrap();
+    set_mode(&dir, 0o777);
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_relative_database_names_the_working_folder_it_refuses",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(CHILD_MARK, "relative")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "refusing the SQLite database's folder {}: other users may add",
+            dir.display()
+        )) && stdout.contains(&format!("chmod 700 {}", dir.display())),
+        "{stdout}"
+    );
+}
+
+/// Only a file's owner may change its mode: another user, here `nobody`, refused a 0777
+/// folder root owns is told to use a folder of their own, not to run a `chmod` that would fail.
+#[test]
+fn the_fix_for_a_folder_this_user_cannot_chmod_is_a_folder_of_their_own() {
+    if std::env::var_os(CHILD_MARK).is_some_and(|mark| mark == "not-owner") {
+        let db = SqliteSource::default_path().unwrap();
+        let text = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(refusal(&db));
+        println!("refusal: {text}");
+        return;
+    }
+    let nobody = nobody();
+    let temp = tempfile::tempdir().unwrap();
+    set_mode(temp.path(), 0o755);
+    let shared = temp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    // A copy `nobody` may run, wherever this build lives.
+    let exe = temp.path().join("file_safety");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    set_mode(&exe, 0o755);
+    let output = Command::new(&exe)
+        .args([
+            "the_fix_for_a_folder_this_user_cannot_chmod_is_a_folder_of_their_own",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(CHILD_MARK, "not-owner")
+        .env("HARMONY_DB", shared.join("config.db"))
+        .current_dir(temp.path())
+        .uid(nobody)
+        .gid(nobody)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = stdout
+        .lines()
+        .find(|line| line.starts_with("refusal: "))
+        .unwrap_or_default();
+    assert!(
+        text.contains("(owner root (uid 0), mode 0777); only its owner, root (uid 0), may change its mode: set HARMONY_DB to a file in a folder of your own")
+            && !text.contains("chmod"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test]

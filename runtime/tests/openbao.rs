@@ -382,11 +382,22 @@ async fn tls_is_checked_unless_turned_off_and_a_private_ca_can_be_trusted() {
         "{log}"
     );
 
+    // The status requests of `doctor` and `login` check it the same way.
+    let error = OpenbaoSecretStore::new(root_config(&bao))
+        .health()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("OPENBAO_CACERT"), "{error}");
+
     let mut trusting = root_config(&bao);
     trusting.ca_cert = Some(bao.ca_cert());
     let store = OpenbaoSecretStore::new(trusting);
     put_sample(&store).await;
     assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+    // And trust the same CA: the server's health, then a request that carries the token.
+    assert!(store.health().await.unwrap().initialized);
+    let (_, allowed) = store.capabilities("harmony").await.unwrap();
+    assert_eq!(allowed, ["root"]);
 
     let mut unchecked = root_config(&bao);
     unchecked.skip_tls = true;
@@ -601,6 +612,150 @@ async fn a_discovery_document_naming_cleartext_endpoints_is_refused() {
         text.contains("http://sso.example.com/device")
             && text.contains("set HARMONY_ALLOW_HTTP=true"),
         "{text}"
+    );
+}
+
+/// A listener on `localhost`, another origin than the 127.0.0.1 the fronts below listen on,
+/// that counts the connections it gets: none may come, or a token or password came with it.
+fn elsewhere() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+    let reached = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&reached);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (url, reached)
+}
+
+/// An HTTP front for `bao` that redirects, as a real server cannot be told to: a request to
+/// `/via/PATH` is passed to the server as `PATH`, and any other is answered `307` to `to`
+/// followed by its path, or to the front's own `/via/` when `to` is `None`. Its URL.
+/// An in-process fake for what no real part can do; OpenBao answers behind it.
+fn redirecting_front(bao: &Bao, to: Option<&str>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let target = to.map_or_else(|| format!("{origin}/via"), str::to_owned);
+    let backend = bao.addr().trim_start_matches("http://").to_owned();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let (backend, target) = (backend.clone(), target.clone());
+            std::thread::spawn(move || front_one(client, &backend, &target));
+        }
+    });
+    origin
+}
+
+/// Serves one request of [`redirecting_front`], on a connection it then closes.
+fn front_one(mut client: std::net::TcpStream, backend: &str, target: &str) {
+    use std::io::{Read, Write};
+
+    let mut request = Vec::new();
+    let mut chunk = [0; 8192];
+    let end = loop {
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        match client.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while request.len() < end + length {
+        match client.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let mut lines = head.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut words = first.split(' ');
+    let (method, path) = (words.next().unwrap_or("GET"), words.next().unwrap_or("/"));
+    let Some(path) = path.strip_prefix("/via") else {
+        let _ = write!(
+            client,
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: {target}{path}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        );
+        return;
+    };
+    let mut upstream = std::net::TcpStream::connect(backend).unwrap();
+    let mut forwarded = format!("{method} {path} HTTP/1.1\r\n");
+    for header in lines
+        .filter(|line| !line.is_empty() && !line.to_ascii_lowercase().starts_with("connection:"))
+    {
+        forwarded.push_str(header);
+        forwarded.push_str("\r\n");
+    }
+    forwarded.push_str("connection: close\r\n\r\n");
+    upstream.write_all(forwarded.as_bytes()).unwrap();
+    upstream.write_all(&request[end..end + length]).unwrap();
+    let _ = std::io::copy(&mut upstream, &mut client);
+}
+
+/// A redirect is followed only within the server's own origin, as a standby node sends one.
+/// One to another origin is refused before anything is sent there: reqwest would re-send
+/// `X-Vault-Token`, and, for a 307, a login's password.
+#[tokio::test]
+async fn redirects_to_another_origin_are_refused_before_a_credential_goes_there() {
+    let bao = Bao::dev();
+    setup_userpass(&bao, "userpass").await;
+    let temp = TempStore::new();
+
+    let mut followed = root_config(&bao);
+    followed.url = url::Url::parse(&redirecting_front(&bao, None)).unwrap();
+    let store = OpenbaoSecretStore::new(followed);
+    put_sample(&store).await;
+    assert!(store.get("harmony", Server::KEY).await.unwrap().is_some());
+    assert!(store.health().await.unwrap().initialized);
+
+    let (away, reached) = elsewhere();
+    let front = url::Url::parse(&redirecting_front(&bao, Some(&away))).unwrap();
+    let mut token = root_config(&bao);
+    token.url = front.clone();
+    let store = OpenbaoSecretStore::new(token);
+    let value = serde_json::to_value(Server::sample()).unwrap();
+    let mut errors = vec![
+        store.get("harmony", Server::KEY).await.unwrap_err(),
+        store.set("harmony", Server::KEY, &value).await.unwrap_err(),
+        store.capabilities("harmony").await.unwrap_err(),
+    ];
+    let mut password = userpass_config(&bao, "userpass", &temp.dir.path().join("cache"));
+    password.url = front;
+    errors.push(
+        OpenbaoSecretStore::new(password)
+            .get("harmony", Server::KEY)
+            .await
+            .unwrap_err(),
+    );
+    for error in &errors {
+        let text = error.to_string();
+        assert!(
+            text.contains(&format!("redirected the request to {away}"))
+                && text.contains("set OPENBAO_URL"),
+            "{text}"
+        );
+        assert!(
+            !text.contains(bao.root_token()) && !text.contains(PASSWORD),
+            "{text}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        reached.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a request reached the other origin"
     );
 }
 

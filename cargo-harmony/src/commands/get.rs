@@ -37,7 +37,7 @@ pub(crate) fn run(
             source,
             value,
         };
-        out.emit(&message, &human)?;
+        out.emit_json_text(&message, &human)?;
         Ok(Outcome::Clean)
     })
 }

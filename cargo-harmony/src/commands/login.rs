@@ -44,9 +44,10 @@ pub(crate) fn run(force: bool, out: &Output) -> Result<Outcome, Error> {
                     report(out, "already-logged-in", &store, &identity, None, &human)?;
                     return Ok(Outcome::Clean);
                 }
+                // The lookup already dropped the rejected token from the cache, if the cache
+                // still held it: it may hold another process's fresh login by now.
                 Err(error @ (ConfigError::StoreAuth { .. } | ConfigError::NotLoggedIn { .. })) => {
                     note!("The cached login is no longer valid ({error}); logging in again.");
-                    store.forget_login().await;
                 }
                 Err(error) => return Err(error.into()),
             }

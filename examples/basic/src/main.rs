@@ -25,16 +25,33 @@ struct Greeting {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // Warnings by default; `HARMONY_LOG` (or `RUST_LOG`) asks for more, e.g. `HARMONY_LOG=debug`.
-    let filter = EnvFilter::try_from_env(harmony_config::naming::vars::LOG)
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(log_filter())
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     exit_code(run().await)
+}
+
+/// Warnings by default; `HARMONY_LOG` (or `RUST_LOG`) asks for more, e.g. `HARMONY_LOG=debug`.
+/// An empty variable counts as unset, and a filter that does not parse is said, not ignored.
+fn log_filter() -> EnvFilter {
+    for name in [harmony_config::naming::vars::LOG, "RUST_LOG"] {
+        let parsed = match std::env::var(name) {
+            Err(std::env::VarError::NotPresent) => continue,
+            Ok(spec) if spec.is_empty() => continue,
+            Ok(spec) => EnvFilter::try_new(spec).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        return parsed.unwrap_or_else(|error| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: {name}: {error}; logging warnings only"
+            );
+            EnvFilter::new("warn")
+        });
+    }
+    EnvFilter::new("warn")
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {

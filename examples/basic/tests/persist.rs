@@ -162,3 +162,18 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_log_filter_that_does_not_parse_is_reported_and_an_empty_one_is_unset() {
+    let home = tempfile::tempdir().unwrap();
+    for name in ["HARMONY_LOG", "RUST_LOG"] {
+        let (ok, out) = run(home.path(), &[(name, "harmony_config=loudest")]);
+        assert!(
+            ok && out.contains(&format!("warning: {name}: "))
+                && out.contains("logging warnings only"),
+            "{out}"
+        );
+    }
+    let (ok, out) = run(home.path(), &[("HARMONY_LOG", ""), ("RUST_LOG", "debug")]);
+    assert!(ok && out.contains("DEBUG"), "{out}");
+}

@@ -14,12 +14,15 @@ use crate::{ConfigError, Secret, blocking};
 /// How the cache names its folder and file when they cannot be trusted, and the way out.
 const FOLDER: Use<'static> = Use {
     what: "the OpenBao token cache's folder",
-    alternative: "then run `cargo harmony login` again",
+    elsewhere: ELSEWHERE,
 };
 const FILE: Use<'static> = Use {
     what: "the OpenBao token cache",
-    alternative: "then run `cargo harmony login` again",
+    elsewhere: ELSEWHERE,
 };
+/// No setting of ours moves the default cache: `XDG_DATA_HOME` does, on Linux. A login then
+/// fills the new one.
+const ELSEWHERE: &str = "set XDG_DATA_HOME to a folder of your own, which moves the token cache (and the default database) to $XDG_DATA_HOME/harmony on Linux; then run `cargo harmony login` again";
 
 /// Fails when the cache file at `path`, or its folder, could be read or replaced by another
 /// user: the same check for reading and for writing.

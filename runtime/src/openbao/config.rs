@@ -331,13 +331,17 @@ fn parse_url(setting: &str, text: &str) -> Result<Url, ConfigError> {
 /// Whether requests to `url` travel in clear beyond this machine: `http://` to a host other
 /// than `localhost` or a loopback address.
 pub(crate) fn is_cleartext(url: &Url) -> bool {
-    let local = match url.host() {
+    url.scheme() == "http" && !is_loopback(url)
+}
+
+/// Whether `url` names this machine: `localhost` or a loopback address.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
-    };
-    url.scheme() == "http" && !local
+    }
 }
 
 fn parse_bool(name: &str, text: &str) -> Result<bool, ConfigError> {

@@ -17,7 +17,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::client::{Failure, client, quiet, root_cause};
+use super::client::{Failure, client, http_builder, quiet, root_cause};
 use super::config::{OidcToken, is_cleartext};
 use super::session::{issued, login_error};
 use super::{OpenbaoConfig, OpenbaoSecretStore};
@@ -143,8 +143,8 @@ struct Flow<'a> {
 impl<'a> Flow<'a> {
     fn new(config: &'a OpenbaoConfig, issuer: &'a Url) -> Result<Self, ConfigError> {
         // A login is interactive and rare, so a slow provider gets longer than a `get` would.
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout.max(Duration::from_secs(10)))
+        // Its CA may be the team's private one too: `OPENBAO_CACERT` is trusted here as well.
+        let http = http_builder(config, issuer, config.timeout.max(Duration::from_secs(10)))?
             // The token endpoint answers directly; redirects would only hide a wrong URL.
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::cache::now_secs;
-use super::client::{Failure, quiet};
+use super::client::{Failure, connect_text, quiet, redirect_text, server_http};
 use super::session::{Origin, Session};
 use super::store::Op;
 use super::{OpenbaoConfig, OpenbaoSecretStore};
@@ -181,13 +181,6 @@ impl OpenbaoSecretStore {
         .await
     }
 
-    /// Forgets the cached login of this server: the next request logs in again.
-    pub async fn forget_login(&self) {
-        if let Some(cache) = self.sessions.cache() {
-            cache.remove().await;
-        }
-    }
-
     /// What the current login's policies allow on the values of `namespace`, from
     /// `sys/capabilities-self`, e.g. `["create", "read", "update", "delete", "list"]`, or
     /// `["deny"]`. The path asked about is the one a read or write of a key uses.
@@ -303,33 +296,22 @@ impl OpenbaoSecretStore {
     }
 
     fn http(&self) -> Result<reqwest::Client, ConfigError> {
-        reqwest::Client::builder()
-            .timeout(self.config.timeout)
-            .tls_danger_accept_invalid_certs(self.config.skip_tls)
-            // Requests carry the token in `X-Vault-Token`, which reqwest would forward to any
-            // host a redirect names; a standby node redirects only within the same origin.
-            .redirect(same_origin_redirects())
-            .build()
-            .map_err(|e| ConfigError::StoreSetting {
-                setting: format!("the HTTP client for {}", self.config.store_name()),
-                problem: format!("cannot be built: {e}"),
-            })
+        server_http(&self.config, self.config.timeout)
     }
 
     fn http_error(&self, action: &str, error: &reqwest::Error) -> ConfigError {
         if error.is_timeout() {
             return no_answer(&self.config, action);
         }
-        let mut cause: &dyn std::error::Error = error;
-        while let Some(next) = cause.source() {
-            cause = next;
-        }
+        let reason = if error.is_redirect() {
+            redirect_text(error)
+        } else {
+            connect_text(error)
+        };
         ConfigError::StoreUnavailable {
             store: self.config.store_name(),
             action: action.to_owned(),
-            reason: format!(
-                "nothing answers there ({cause}): check OPENBAO_URL and that the server runs"
-            ),
+            reason,
         }
     }
 }
@@ -340,21 +322,6 @@ enum Lookup {
     Rejected,
     /// Anything else.
     Failed(ConfigError),
-}
-
-/// Follows at most a few redirects, and only those that stay on the same scheme, host and port.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .last()
-            .is_some_and(|previous| previous.origin() == attempt.url().origin());
-        if same_origin && attempt.previous().len() <= 5 {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
 }
 
 fn no_answer(config: &OpenbaoConfig, action: &str) -> ConfigError {

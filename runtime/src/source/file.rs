@@ -14,7 +14,7 @@ use crate::{ConfigError, blocking};
 /// How the source names its folder when it cannot be trusted, and the way out.
 const FOLDER: crate::fs::Use<'static> = crate::fs::Use {
     what: "the folder of config files",
-    alternative: "or give LocalFileSource a folder of your own",
+    elsewhere: "give LocalFileSource a folder of your own",
 };
 
 /// Reads and writes `{dir}/{KEY}.json`, or `{dir}/{KEY}.toml` when that file exists.

@@ -219,7 +219,7 @@ impl SqliteSource {
     pub fn file_access(&self) -> Result<Vec<FileAccess>, ConfigError> {
         let mut found = Vec::new();
         for (file, holds, part) in parts(&self.path) {
-            found.extend(fs::inspect(&file, holds, uses(part).alternative)?);
+            found.extend(fs::inspect(&file, holds, uses(part).elsewhere)?);
         }
         Ok(found)
     }
@@ -401,7 +401,7 @@ async fn prepare(path: &Path) -> Result<(), ConfigError> {
         // Every part that exists is checked before anything is created beside it.
         ensure_safe(&owned)?;
         let lock_path = lock_path(&owned);
-        let lock = fs::open_private_file(&lock_path, Holds::Values, uses(Part::Lock))?;
+        let lock = fs::open_private_file(&lock_path, Holds::Lock, uses(Part::Lock))?;
         lock.lock()
             .map_err(|e| ConfigError::io("lock", lock_path, e))?;
         // Created here rather than by SQLite, so that it gets mode 0600; SQLite gives its WAL
@@ -574,7 +574,7 @@ fn uses(part: Part) -> fs::Use<'static> {
             Part::Shm => "the SQLite database's shared-memory file",
             Part::Journal => "the SQLite database's rollback journal",
         },
-        alternative: "or set HARMONY_DB to a file in a folder of your own",
+        elsewhere: "set HARMONY_DB to a file in a folder of your own",
     }
 }
 
@@ -584,7 +584,7 @@ fn parts(path: &Path) -> Vec<(PathBuf, Holds, Part)> {
     if let Some(dir) = path.parent() {
         parts.push((dir.to_owned(), Holds::Folder, Part::Folder));
     }
-    parts.push((lock_path(path), Holds::Values, Part::Lock));
+    parts.push((lock_path(path), Holds::Lock, Part::Lock));
     parts.push((path.to_owned(), Holds::Values, Part::Database));
     parts.extend(wal_files(path).map(|(file, part)| (file, Holds::Values, part)));
     // SQLite keeps its WAL files beside a linked database's target: that folder counts too.

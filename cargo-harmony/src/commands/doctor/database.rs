@@ -189,7 +189,8 @@ async fn read(source: &SqliteSource) -> Result<(i64, Vec<SqliteEntry>), String> 
 }
 
 /// One part of the database: its owner and mode, the runtime's verdict on them, and whether
-/// other users can read the values (the file) or list the files (the folder).
+/// other users can read the values (the file, its WAL files and journal; the lock file holds
+/// none) or list the files (the folder).
 fn check_access(access: &FileAccess, database: &Path) -> Check {
     let shown = access.path.display().to_string();
     let (name, what) = match () {
@@ -204,16 +205,28 @@ fn check_access(access: &FileAccess, database: &Path) -> Check {
         ),
     };
     let mode = access.mode;
+    // Only the owner may change the mode; root's files are trusted but not ours to change.
+    let chmod = |bits: &str| {
+        if access.owned_by_this_user {
+            format!("chmod {bits} {shown}")
+        } else {
+            format!(
+                "only its owner, {}, may change its mode: set {} to a file in a folder of your own",
+                access.owner,
+                vars::DB
+            )
+        }
+    };
     let check = if let Some(problem) = &access.problem {
         Check::new(name, Status::Problem, format!("{what}: {shown}: {problem}"))
             .fix(access.fix.clone().unwrap_or_default())
-    } else if access.path == database && mode & 0o044 != 0 {
+    } else if access.holds_values && mode & 0o044 != 0 {
         Check::new(
             name,
             Status::Problem,
             format!("{what}: {shown} has mode {mode:04o}, so other users can read the stored values; it should be 0600"),
         )
-        .fix(format!("chmod 600 {shown}"))
+        .fix(chmod("600"))
     } else if access.is_dir && mode & 0o077 != 0 {
         Check::new(
             name,
@@ -222,7 +235,7 @@ fn check_access(access: &FileAccess, database: &Path) -> Check {
                 "{what}: {shown} has mode {mode:04o}, so other users can list it; it should be 0700"
             ),
         )
-        .fix(format!("chmod 700 {shown}"))
+        .fix(chmod("700"))
     } else {
         Check::new(
             name,
